@@ -1,0 +1,33 @@
+/* The editable fields of a session, as validated input from any transport. */
+#ifndef PP_COLLAB_SESSION_FIELDS_H
+#define PP_COLLAB_SESSION_FIELDS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define COLLAB_TITLE_MAX_CHARS 200
+#define COLLAB_PASSWORD_MAX_CHARS 128
+#define COLLAB_TTL_MIN_S 60
+#define COLLAB_TTL_MAX_S (30 * 24 * 3600)
+#define COLLAB_TTL_DEFAULT_S (24 * 3600)
+#define COLLAB_DEFAULT_TITLE "Untitled session"
+
+typedef struct {
+  bool has_title;
+  char *title; /* owned */
+  bool has_language;
+  char language[25];
+  bool has_password;
+  char *password; /* owned; NULL with has_password means "remove" */
+  size_t password_len;
+  bool has_ttl;
+  int64_t ttl_seconds;
+  bool has_is_active;
+  bool is_active;
+} collab_session_fields_t;
+
+/* Frees owned strings (wiping the password) and zeroes f. */
+void collab_session_fields_clear(collab_session_fields_t *f);
+
+#endif

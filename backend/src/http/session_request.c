@@ -1,0 +1,176 @@
+#define _POSIX_C_SOURCE 200809L
+#include "http/session_request.h"
+
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "collab/languages.h"
+#include "util/error.h"
+#include "util/utf8.h"
+
+static int req__fail(http_request_error_t *err, int status, const char *code,
+                     const char *field, const char *message) {
+  err->status = status;
+  err->code = code;
+  snprintf(err->field, sizeof err->field, "%s", field ? field : "");
+  snprintf(err->message, sizeof err->message, "%s", message);
+  return PP_EINVAL;
+}
+
+static int req__invalid(http_request_error_t *err, const char *field,
+                        const char *message) {
+  return req__fail(err, 422, "invalid_field", field, message);
+}
+
+static char *req__dup(const char *s, size_t n) {
+  char *p = malloc(n + 1);
+  if (p) {
+    memcpy(p, s, n);
+    p[n] = '\0';
+  }
+  return p;
+}
+
+static int req__title(json_t *v, collab_session_fields_t *out,
+                      http_request_error_t *err) {
+  if (!json_is_string(v))
+    return req__invalid(err, "title", "title must be a string");
+  pp_bytes_t s = pp_bytes(json_string_value(v), json_string_length(v));
+  long chars = pp_utf8_count(s);
+  if (chars < 0 || chars > COLLAB_TITLE_MAX_CHARS)
+    return req__invalid(err, "title",
+                        "title must be at most 200 characters long");
+  if (pp_utf8_has_control(s))
+    return req__invalid(err, "title",
+                        "title must not contain control characters");
+  if (!(out->title = req__dup(s.ptr, s.len)))
+    return PP_ENOMEM;
+  out->has_title = true;
+  return 0;
+}
+
+static int req__language(json_t *v, collab_session_fields_t *out,
+                         http_request_error_t *err) {
+  if (!json_is_string(v))
+    return req__invalid(err, "language", "language must be a string");
+  pp_bytes_t s = pp_bytes(json_string_value(v), json_string_length(v));
+  const collab_language_t *lang = collab_language_find(s);
+  if (!lang)
+    return req__invalid(err, "language",
+                        "unknown language; see GET /api/languages");
+  snprintf(out->language, sizeof out->language, "%s", lang->id);
+  out->has_language = true;
+  return 0;
+}
+
+static int req__password(json_t *v, http_session_request_kind_t kind,
+                         collab_session_fields_t *out,
+                         http_request_error_t *err) {
+  if (json_is_null(v) && kind == HTTP_SESSION_UPDATE) {
+    out->has_password = true;
+    out->password = NULL;
+    return 0;
+  }
+  if (!json_is_string(v))
+    return req__invalid(err, "password",
+                        kind == HTTP_SESSION_UPDATE
+                            ? "password must be a string, or null to remove it"
+                            : "password must be a string");
+  pp_bytes_t s = pp_bytes(json_string_value(v), json_string_length(v));
+  long chars = pp_utf8_count(s);
+  if (chars < 1 || chars > COLLAB_PASSWORD_MAX_CHARS)
+    return req__invalid(err, "password",
+                        "password must be 1 to 128 characters long");
+  if (!(out->password = req__dup(s.ptr, s.len)))
+    return PP_ENOMEM;
+  out->password_len = s.len;
+  out->has_password = true;
+  return 0;
+}
+
+static int req__ttl(json_t *v, collab_session_fields_t *out,
+                    http_request_error_t *err) {
+  if (!json_is_integer(v))
+    return req__invalid(err, "ttl_seconds", "ttl_seconds must be an integer");
+  json_int_t t = json_integer_value(v);
+  if (t < COLLAB_TTL_MIN_S || t > COLLAB_TTL_MAX_S)
+    return req__invalid(err, "ttl_seconds",
+                        "ttl_seconds must be between 60 and 2592000 (30 days)");
+  out->ttl_seconds = (int64_t)t;
+  out->has_ttl = true;
+  return 0;
+}
+
+static int req__is_active(json_t *v, collab_session_fields_t *out,
+                          http_request_error_t *err) {
+  if (!json_is_boolean(v))
+    return req__invalid(err, "is_active", "is_active must be true or false");
+  out->is_active = json_is_true(v);
+  out->has_is_active = true;
+  return 0;
+}
+
+static int req__field(const char *key, json_t *v,
+                      http_session_request_kind_t kind,
+                      collab_session_fields_t *out,
+                      http_request_error_t *err) {
+  if (strcmp(key, "title") == 0)
+    return req__title(v, out, err);
+  if (strcmp(key, "language") == 0)
+    return req__language(v, out, err);
+  if (strcmp(key, "password") == 0)
+    return req__password(v, kind, out, err);
+  if (strcmp(key, "ttl_seconds") == 0)
+    return req__ttl(v, out, err);
+  if (strcmp(key, "is_active") == 0 && kind == HTTP_SESSION_UPDATE)
+    return req__is_active(v, out, err);
+  char field[64], msg[128];
+  /* Keys are valid UTF-8 (jansson checks); cut long ones for the reply. */
+  snprintf(field, sizeof field, "%.48s", key);
+  snprintf(msg, sizeof msg, "unknown field '%s'", field);
+  return req__fail(err, 422, "unknown_field", field, msg);
+}
+
+int http_session_request_parse(pp_bytes_t body,
+                               http_session_request_kind_t kind,
+                               collab_session_fields_t *out,
+                               http_request_error_t *err) {
+  memset(out, 0, sizeof *out);
+  memset(err, 0, sizeof *err);
+  size_t i = 0;
+  while (i < body.len && (body.ptr[i] == ' ' || body.ptr[i] == '\t' ||
+                          body.ptr[i] == '\r' || body.ptr[i] == '\n'))
+    i++;
+  if (i == body.len)
+    return 0;
+  json_error_t jerr;
+  json_t *root = json_loadb(body.ptr, body.len, JSON_REJECT_DUPLICATES, &jerr);
+  if (!root) {
+    char msg[200];
+    snprintf(msg, sizeof msg, "malformed JSON at line %d column %d: %.120s",
+             jerr.line, jerr.column, jerr.text);
+    return req__fail(err, 400, "malformed_json", NULL, msg);
+  }
+  int rc = 0;
+  if (!json_is_object(root)) {
+    rc = req__fail(err, 422, "invalid_body", NULL,
+                   "the request body must be a JSON object");
+  } else {
+    const char *key;
+    json_t *v;
+    json_object_foreach(root, key, v) {
+      if ((rc = req__field(key, v, kind, out, err)))
+        break;
+    }
+  }
+  json_decref(root);
+  if (rc) {
+    collab_session_fields_clear(out);
+    if (rc == PP_ENOMEM)
+      return PP_ENOMEM;
+    return PP_EINVAL;
+  }
+  return 0;
+}

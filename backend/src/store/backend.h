@@ -1,0 +1,25 @@
+/* The function table every storage backend implements (internal to store/). */
+#ifndef PP_STORE_BACKEND_H
+#define PP_STORE_BACKEND_H
+
+#include "store/store.h"
+
+typedef struct store__conn store__conn_t; /* backend-defined */
+
+typedef struct {
+  const char *name;
+  /* Opens one connection; err gets a message on failure. */
+  int (*open)(const char *url, store__conn_t **out, char *err, size_t errsz);
+  void (*close)(store__conn_t *c);
+  int (*migrate)(store__conn_t *c, char *err, size_t errsz);
+  int (*create_session)(store__conn_t *c, const store_session_t *s);
+  int (*get_session)(store__conn_t *c, const char *id, store_session_t *out);
+  int (*update_session)(store__conn_t *c, const store_session_t *s);
+  int (*delete_session)(store__conn_t *c, const char *id);
+  int (*purge_expired)(store__conn_t *c, int64_t now_ms, long *purged);
+} store__backend_t;
+
+extern const store__backend_t store__sqlite_backend;
+extern const store__backend_t store__postgres_backend;
+
+#endif

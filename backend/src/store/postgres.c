@@ -1,0 +1,332 @@
+/* PostgreSQL backend through libpq. Each pooled connection is used by one
+ * worker thread at a time; statements are prepared once per connection. */
+#define _POSIX_C_SOURCE 200809L
+#include <libpq-fe.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "store/backend.h"
+#include "store/migrations.h"
+#include "util/error.h"
+
+struct store__conn {
+  PGconn *pg;
+  char *url; /* owned, for reconnects */
+  bool prepared;
+};
+
+/* Epoch milliseconds travel as text bigint; conversions happen in SQL. */
+#define PG_SESSION_COLUMNS                                                     \
+  "id::text, title, language, code, "                                          \
+  "(extract(epoch from created_at) * 1000)::bigint, "                          \
+  "(extract(epoch from expires_at) * 1000)::bigint, password_hash, "           \
+  "interviewer_token_hash, is_active"
+
+static const struct {
+  const char *name;
+  const char *sql;
+  int nparams;
+} statements[] = {
+    {"pp_insert",
+     "INSERT INTO sessions (id, title, language, code, created_at, "
+     "expires_at, password_hash, interviewer_token_hash, is_active) VALUES "
+     "($1, $2, $3, $4, to_timestamp($5::bigint / 1000.0), "
+     "to_timestamp($6::bigint / 1000.0), $7, $8, $9)",
+     9},
+    {"pp_select", "SELECT " PG_SESSION_COLUMNS " FROM sessions WHERE id = $1",
+     1},
+    {"pp_update",
+     "UPDATE sessions SET title = $2, language = $3, password_hash = $4, "
+     "expires_at = to_timestamp($5::bigint / 1000.0), is_active = $6 WHERE "
+     "id = $1",
+     6},
+    {"pp_delete", "DELETE FROM sessions WHERE id = $1", 1},
+    {"pp_purge",
+     "DELETE FROM sessions WHERE expires_at <= to_timestamp($1::bigint / "
+     "1000.0)",
+     1},
+};
+
+static void pg__close(store__conn_t *c) {
+  if (!c)
+    return;
+  if (c->pg)
+    PQfinish(c->pg);
+  free(c->url);
+  free(c);
+}
+
+static void pg__notice(void *arg, const char *msg) {
+  (void)arg;
+  (void)msg; /* migrations' NOTICEs are not worth a log line */
+}
+
+static int pg__connect(store__conn_t *c, char *err, size_t errsz) {
+  if (c->pg)
+    PQfinish(c->pg);
+  c->prepared = false;
+  c->pg = PQconnectdb(c->url);
+  if (!c->pg || PQstatus(c->pg) != CONNECTION_OK) {
+    snprintf(err, errsz, "cannot connect to PostgreSQL: %s",
+             c->pg ? PQerrorMessage(c->pg) : "out of memory");
+    return PP_EUNAVAILABLE;
+  }
+  PQsetNoticeProcessor(c->pg, pg__notice, NULL);
+  return 0;
+}
+
+static int pg__open(const char *url, store__conn_t **out, char *err,
+                    size_t errsz) {
+  store__conn_t *c = calloc(1, sizeof *c);
+  if (!c || !(c->url = strdup(url))) {
+    free(c);
+    return PP_ENOMEM;
+  }
+  int rc = pg__connect(c, err, errsz);
+  if (rc) {
+    pg__close(c);
+    return rc;
+  }
+  *out = c;
+  return 0;
+}
+
+static int pg__exec(store__conn_t *c, const char *sql, char *err,
+                    size_t errsz) {
+  PGresult *r = PQexec(c->pg, sql);
+  ExecStatusType st = PQresultStatus(r);
+  int rc = 0;
+  if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
+    snprintf(err, errsz, "%s", PQresultErrorMessage(r));
+    rc = PP_ESTORE;
+  }
+  PQclear(r);
+  return rc;
+}
+
+static int pg__prepare(store__conn_t *c) {
+  for (size_t i = 0; i < sizeof statements / sizeof statements[0]; i++) {
+    PGresult *r = PQprepare(c->pg, statements[i].name, statements[i].sql,
+                            statements[i].nparams, NULL);
+    int ok = PQresultStatus(r) == PGRES_COMMAND_OK;
+    PQclear(r);
+    if (!ok)
+      return PP_ESTORE;
+  }
+  c->prepared = true;
+  return 0;
+}
+
+/* Makes sure the connection is usable, reconnecting once if the server
+ * dropped it (restart, network blip). */
+static int pg__ready(store__conn_t *c) {
+  if (PQstatus(c->pg) != CONNECTION_OK) {
+    char err[256];
+    if (pg__connect(c, err, sizeof err))
+      return PP_EUNAVAILABLE;
+  }
+  if (!c->prepared && pg__prepare(c))
+    return PP_ESTORE;
+  return 0;
+}
+
+static int pg__migrate(store__conn_t *c, char *err, size_t errsz) {
+  int rc;
+  /* Several nodes may start together: one migrates, the others wait. */
+  if ((rc = pg__exec(c, "SELECT pg_advisory_lock(7291001)", err, errsz)))
+    return rc;
+  rc = pg__exec(c,
+                "CREATE TABLE IF NOT EXISTS schema_migrations (version "
+                "INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at "
+                "TIMESTAMPTZ NOT NULL DEFAULT now())",
+                err, errsz);
+  for (size_t i = 0; !rc && i < pp_migrations_postgres_count; i++) {
+    const pp_embedded_t *m = &pp_migrations_postgres[i];
+    long version = store__migration_version(m);
+    if (version < 0)
+      continue;
+    char vbuf[24];
+    snprintf(vbuf, sizeof vbuf, "%ld", version);
+    const char *params[2] = {vbuf, m->name};
+    PGresult *r = PQexecParams(
+        c->pg, "SELECT 1 FROM schema_migrations WHERE version = $1::int", 1,
+        NULL, params, NULL, NULL, 0);
+    int applied = PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1;
+    PQclear(r);
+    if (applied)
+      continue;
+    if ((rc = pg__exec(c, "BEGIN", err, errsz)))
+      break;
+    if ((rc = pg__exec(c, (const char *)m->data, err, errsz))) {
+      char detail[512];
+      snprintf(detail, sizeof detail, "migration %s failed: %s", m->name, err);
+      snprintf(err, errsz, "%s", detail);
+      char ignored[8];
+      pg__exec(c, "ROLLBACK", ignored, sizeof ignored);
+      break;
+    }
+    r = PQexecParams(c->pg,
+                     "INSERT INTO schema_migrations (version, name) VALUES "
+                     "($1::int, $2)",
+                     2, NULL, params, NULL, NULL, 0);
+    if (PQresultStatus(r) != PGRES_COMMAND_OK) {
+      snprintf(err, errsz, "%s", PQresultErrorMessage(r));
+      rc = PP_ESTORE;
+    }
+    PQclear(r);
+    if (rc || (rc = pg__exec(c, "COMMIT", err, errsz))) {
+      char ignored[8];
+      pg__exec(c, "ROLLBACK", ignored, sizeof ignored);
+      break;
+    }
+  }
+  char ignored[8];
+  pg__exec(c, "SELECT pg_advisory_unlock(7291001)", ignored, sizeof ignored);
+  if (!rc && pg__prepare(c)) {
+    snprintf(err, errsz, "cannot prepare statements: %s",
+             PQerrorMessage(c->pg));
+    rc = PP_ESTORE;
+  }
+  return rc;
+}
+
+/* Runs a prepared statement; returns the result (caller PQclears) or NULL
+ * with *rc set. Retries once on a broken connection. */
+static PGresult *pg__run(store__conn_t *c, const char *name, int n,
+                         const char *const *params, int *rc) {
+  for (int attempt = 0; attempt < 2; attempt++) {
+    if ((*rc = pg__ready(c)))
+      return NULL;
+    PGresult *r = PQexecPrepared(c->pg, name, n, params, NULL, NULL, 0);
+    ExecStatusType st = PQresultStatus(r);
+    if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK) {
+      *rc = 0;
+      return r;
+    }
+    const char *state = PQresultErrorField(r, PG_DIAG_SQLSTATE);
+    *rc = (state && strcmp(state, "23505") == 0) ? PP_ECONFLICT : PP_ESTORE;
+    PQclear(r);
+    if (PQstatus(c->pg) == CONNECTION_OK)
+      return NULL;
+    *rc = PP_EUNAVAILABLE;
+  }
+  return NULL;
+}
+
+static int pg__affected(PGresult *r) {
+  const char *t = PQcmdTuples(r);
+  return t && *t ? (int)strtol(t, NULL, 10) : 0;
+}
+
+static int pg__create_session(store__conn_t *c, const store_session_t *s) {
+  char created[24], expires[24];
+  snprintf(created, sizeof created, "%lld", (long long)s->created_at_ms);
+  snprintf(expires, sizeof expires, "%lld", (long long)s->expires_at_ms);
+  const char *params[9] = {s->id,
+                           s->title,
+                           s->language,
+                           s->code ? s->code : "",
+                           created,
+                           expires,
+                           s->password_hash,
+                           s->token_hash,
+                           s->is_active ? "t" : "f"};
+  int rc;
+  PGresult *r = pg__run(c, "pp_insert", 9, params, &rc);
+  PQclear(r);
+  return rc;
+}
+
+static char *pg__dup(PGresult *r, int col, size_t *len) {
+  int n = PQgetlength(r, 0, col);
+  char *p = malloc((size_t)n + 1);
+  if (!p)
+    return NULL;
+  memcpy(p, PQgetvalue(r, 0, col), (size_t)n);
+  p[n] = '\0';
+  if (len)
+    *len = (size_t)n;
+  return p;
+}
+
+static int pg__get_session(store__conn_t *c, const char *id,
+                           store_session_t *out) {
+  memset(out, 0, sizeof *out);
+  const char *params[1] = {id};
+  int rc;
+  PGresult *r = pg__run(c, "pp_select", 1, params, &rc);
+  if (!r)
+    return rc;
+  if (PQntuples(r) != 1) {
+    PQclear(r);
+    return PP_ENOTFOUND;
+  }
+  snprintf(out->id, sizeof out->id, "%s", PQgetvalue(r, 0, 0));
+  out->title = pg__dup(r, 1, NULL);
+  snprintf(out->language, sizeof out->language, "%s", PQgetvalue(r, 0, 2));
+  out->code = pg__dup(r, 3, &out->code_len);
+  out->created_at_ms = strtoll(PQgetvalue(r, 0, 4), NULL, 10);
+  out->expires_at_ms = strtoll(PQgetvalue(r, 0, 5), NULL, 10);
+  bool has_pw = !PQgetisnull(r, 0, 6);
+  out->password_hash = has_pw ? pg__dup(r, 6, NULL) : NULL;
+  snprintf(out->token_hash, sizeof out->token_hash, "%s", PQgetvalue(r, 0, 7));
+  out->is_active = PQgetvalue(r, 0, 8)[0] == 't';
+  PQclear(r);
+  if (!out->title || !out->code || (has_pw && !out->password_hash)) {
+    store_session_clear(out);
+    return PP_ENOMEM;
+  }
+  return 0;
+}
+
+static int pg__update_session(store__conn_t *c, const store_session_t *s) {
+  char expires[24];
+  snprintf(expires, sizeof expires, "%lld", (long long)s->expires_at_ms);
+  const char *params[6] = {s->id,           s->title,
+                           s->language,     s->password_hash,
+                           expires,         s->is_active ? "t" : "f"};
+  int rc;
+  PGresult *r = pg__run(c, "pp_update", 6, params, &rc);
+  if (!r)
+    return rc;
+  rc = pg__affected(r) == 1 ? 0 : PP_ENOTFOUND;
+  PQclear(r);
+  return rc;
+}
+
+static int pg__delete_session(store__conn_t *c, const char *id) {
+  const char *params[1] = {id};
+  int rc;
+  PGresult *r = pg__run(c, "pp_delete", 1, params, &rc);
+  if (!r)
+    return rc;
+  rc = pg__affected(r) == 1 ? 0 : PP_ENOTFOUND;
+  PQclear(r);
+  return rc;
+}
+
+static int pg__purge_expired(store__conn_t *c, int64_t now_ms, long *purged) {
+  char now[24];
+  snprintf(now, sizeof now, "%lld", (long long)now_ms);
+  const char *params[1] = {now};
+  int rc;
+  PGresult *r = pg__run(c, "pp_purge", 1, params, &rc);
+  if (!r)
+    return rc;
+  *purged = pg__affected(r);
+  PQclear(r);
+  return 0;
+}
+
+const store__backend_t store__postgres_backend = {
+    .name = "postgres",
+    .open = pg__open,
+    .close = pg__close,
+    .migrate = pg__migrate,
+    .create_session = pg__create_session,
+    .get_session = pg__get_session,
+    .update_session = pg__update_session,
+    .delete_session = pg__delete_session,
+    .purge_expired = pg__purge_expired,
+};

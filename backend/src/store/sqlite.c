@@ -1,0 +1,343 @@
+/* SQLite backend: the embedded default. One sqlite3 handle per pooled
+ * connection, WAL mode so readers never wait for the writer. */
+#define _POSIX_C_SOURCE 200809L
+#include <errno.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "store/backend.h"
+#include "store/migrations.h"
+#include "util/clock.h"
+#include "util/error.h"
+
+enum {
+  ST_INSERT,
+  ST_SELECT,
+  ST_UPDATE,
+  ST_DELETE,
+  ST_PURGE,
+  ST__COUNT
+};
+
+static const char *const sql_text[ST__COUNT] = {
+    [ST_INSERT] = "INSERT INTO sessions (id, title, language, code, "
+                  "created_at, expires_at, password_hash, "
+                  "interviewer_token_hash, is_active) VALUES "
+                  "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+    [ST_SELECT] = "SELECT id, title, language, code, created_at, expires_at, "
+                  "password_hash, interviewer_token_hash, is_active FROM "
+                  "sessions WHERE id = ?1",
+    [ST_UPDATE] = "UPDATE sessions SET title = ?2, language = ?3, "
+                  "password_hash = ?4, expires_at = ?5, is_active = ?6 "
+                  "WHERE id = ?1",
+    [ST_DELETE] = "DELETE FROM sessions WHERE id = ?1",
+    [ST_PURGE] = "DELETE FROM sessions WHERE expires_at <= ?1",
+};
+
+struct store__conn {
+  sqlite3 *db;
+  sqlite3_stmt *stmt[ST__COUNT];
+};
+
+/* Creates the parent directories of path (like mkdir -p of dirname). */
+static int sqlite__mkdirs(const char *path) {
+  char buf[4096];
+  size_t n = strlen(path);
+  if (n >= sizeof buf)
+    return PP_EINVAL;
+  memcpy(buf, path, n + 1);
+  for (size_t i = 1; i < n; i++) {
+    if (buf[i] != '/')
+      continue;
+    buf[i] = '\0';
+    if (mkdir(buf, 0700) != 0 && errno != EEXIST)
+      return PP_EIO;
+    buf[i] = '/';
+  }
+  return 0;
+}
+
+static void sqlite__close(store__conn_t *c) {
+  if (!c)
+    return;
+  for (int i = 0; i < ST__COUNT; i++)
+    sqlite3_finalize(c->stmt[i]);
+  sqlite3_close(c->db);
+  free(c);
+}
+
+static int sqlite__open(const char *url, store__conn_t **out, char *err,
+                        size_t errsz) {
+  const char *path = url + strlen("sqlite:");
+  if (!*path) {
+    snprintf(err, errsz, "sqlite: URL needs a path, e.g. sqlite:./data/x.db");
+    return PP_ECONFIG;
+  }
+  if (strcmp(path, ":memory:") != 0 && sqlite__mkdirs(path)) {
+    snprintf(err, errsz, "cannot create the directory of %s: %s", path,
+             strerror(errno));
+    return PP_EIO;
+  }
+  store__conn_t *c = calloc(1, sizeof *c);
+  if (!c)
+    return PP_ENOMEM;
+  int rc = sqlite3_open_v2(path, &c->db,
+                           SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
+                               SQLITE_OPEN_NOMUTEX,
+                           NULL);
+  if (rc != SQLITE_OK) {
+    snprintf(err, errsz, "cannot open %s: %s", path,
+             c->db ? sqlite3_errmsg(c->db) : sqlite3_errstr(rc));
+    sqlite__close(c);
+    return PP_ESTORE;
+  }
+  sqlite3_busy_timeout(c->db, 10000);
+  /* synchronous=FULL: an acknowledged write survives power loss, not only a
+   * crash of the process. */
+  char *msg = NULL;
+  rc = sqlite3_exec(c->db,
+                    "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; "
+                    "PRAGMA foreign_keys=ON;",
+                    NULL, NULL, &msg);
+  if (rc != SQLITE_OK) {
+    snprintf(err, errsz, "cannot configure %s: %s", path, msg ? msg : "?");
+    sqlite3_free(msg);
+    sqlite__close(c);
+    return PP_ESTORE;
+  }
+  *out = c;
+  return 0;
+}
+
+static int sqlite__prepare_all(store__conn_t *c, char *err, size_t errsz) {
+  for (int i = 0; i < ST__COUNT; i++) {
+    if (c->stmt[i])
+      continue;
+    if (sqlite3_prepare_v3(c->db, sql_text[i], -1, SQLITE_PREPARE_PERSISTENT,
+                           &c->stmt[i], NULL) != SQLITE_OK) {
+      snprintf(err, errsz, "cannot prepare statement: %s",
+               sqlite3_errmsg(c->db));
+      return PP_ESTORE;
+    }
+  }
+  return 0;
+}
+
+static int sqlite__exec(store__conn_t *c, const char *sql, char *err,
+                        size_t errsz) {
+  char *msg = NULL;
+  if (sqlite3_exec(c->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
+    snprintf(err, errsz, "%s", msg ? msg : sqlite3_errmsg(c->db));
+    sqlite3_free(msg);
+    return PP_ESTORE;
+  }
+  return 0;
+}
+
+static int sqlite__migrate(store__conn_t *c, char *err, size_t errsz) {
+  int rc = sqlite__exec(c,
+                        "CREATE TABLE IF NOT EXISTS schema_migrations ("
+                        "version INTEGER PRIMARY KEY, name TEXT NOT NULL, "
+                        "applied_at INTEGER NOT NULL)",
+                        err, errsz);
+  if (rc)
+    return rc;
+  for (size_t i = 0; i < pp_migrations_sqlite_count; i++) {
+    const pp_embedded_t *m = &pp_migrations_sqlite[i];
+    long version = store__migration_version(m);
+    if (version < 0)
+      continue;
+    if ((rc = sqlite__exec(c, "BEGIN IMMEDIATE", err, errsz)))
+      return rc;
+    sqlite3_stmt *q = NULL;
+    sqlite3_prepare_v2(c->db,
+                       "SELECT 1 FROM schema_migrations WHERE version = ?1",
+                       -1, &q, NULL);
+    sqlite3_bind_int64(q, 1, version);
+    int applied = sqlite3_step(q) == SQLITE_ROW;
+    sqlite3_finalize(q);
+    if (!applied) {
+      if ((rc = sqlite__exec(c, (const char *)m->data, err, errsz))) {
+        char detail[512];
+        snprintf(detail, sizeof detail, "migration %s failed: %s", m->name,
+                 err);
+        snprintf(err, errsz, "%s", detail);
+        sqlite3_exec(c->db, "ROLLBACK", NULL, NULL, NULL);
+        return rc;
+      }
+      sqlite3_stmt *ins = NULL;
+      sqlite3_prepare_v2(c->db,
+                         "INSERT INTO schema_migrations VALUES (?1, ?2, ?3)",
+                         -1, &ins, NULL);
+      sqlite3_bind_int64(ins, 1, version);
+      sqlite3_bind_text(ins, 2, m->name, -1, SQLITE_STATIC);
+      sqlite3_bind_int64(ins, 3, pp_now_ms());
+      int step = sqlite3_step(ins);
+      sqlite3_finalize(ins);
+      if (step != SQLITE_DONE) {
+        snprintf(err, errsz, "cannot record migration %s: %s", m->name,
+                 sqlite3_errmsg(c->db));
+        sqlite3_exec(c->db, "ROLLBACK", NULL, NULL, NULL);
+        return PP_ESTORE;
+      }
+    }
+    if ((rc = sqlite__exec(c, "COMMIT", err, errsz)))
+      return rc;
+  }
+  return sqlite__prepare_all(c, err, errsz);
+}
+
+static sqlite3_stmt *sqlite__stmt(store__conn_t *c, int which) {
+  if (!c->stmt[which]) {
+    char err[256];
+    if (sqlite__prepare_all(c, err, sizeof err))
+      return NULL;
+  }
+  sqlite3_reset(c->stmt[which]);
+  sqlite3_clear_bindings(c->stmt[which]);
+  return c->stmt[which];
+}
+
+static int sqlite__step_done(store__conn_t *c, sqlite3_stmt *s) {
+  int rc = sqlite3_step(s);
+  sqlite3_reset(s);
+  if (rc == SQLITE_DONE)
+    return 0;
+  if (rc == SQLITE_CONSTRAINT)
+    return PP_ECONFLICT;
+  (void)c;
+  return PP_ESTORE;
+}
+
+static int sqlite__create_session(store__conn_t *c, const store_session_t *s) {
+  sqlite3_stmt *q = sqlite__stmt(c, ST_INSERT);
+  if (!q)
+    return PP_ESTORE;
+  sqlite3_bind_text(q, 1, s->id, -1, SQLITE_STATIC);
+  sqlite3_bind_text(q, 2, s->title, -1, SQLITE_STATIC);
+  sqlite3_bind_text(q, 3, s->language, -1, SQLITE_STATIC);
+  sqlite3_bind_text(q, 4, s->code ? s->code : "", (int)s->code_len,
+                    SQLITE_STATIC);
+  sqlite3_bind_int64(q, 5, s->created_at_ms);
+  sqlite3_bind_int64(q, 6, s->expires_at_ms);
+  if (s->password_hash)
+    sqlite3_bind_text(q, 7, s->password_hash, -1, SQLITE_STATIC);
+  else
+    sqlite3_bind_null(q, 7);
+  sqlite3_bind_text(q, 8, s->token_hash, -1, SQLITE_STATIC);
+  sqlite3_bind_int(q, 9, s->is_active ? 1 : 0);
+  return sqlite__step_done(c, q);
+}
+
+static char *sqlite__dup_col(sqlite3_stmt *q, int col, size_t *len) {
+  const unsigned char *t = sqlite3_column_text(q, col);
+  int n = sqlite3_column_bytes(q, col);
+  if (!t)
+    return NULL;
+  char *p = malloc((size_t)n + 1);
+  if (!p)
+    return NULL;
+  memcpy(p, t, (size_t)n);
+  p[n] = '\0';
+  if (len)
+    *len = (size_t)n;
+  return p;
+}
+
+static void sqlite__copy_fixed(sqlite3_stmt *q, int col, char *dst,
+                               size_t dstsz) {
+  const unsigned char *t = sqlite3_column_text(q, col);
+  snprintf(dst, dstsz, "%s", t ? (const char *)t : "");
+}
+
+static int sqlite__get_session(store__conn_t *c, const char *id,
+                               store_session_t *out) {
+  memset(out, 0, sizeof *out);
+  sqlite3_stmt *q = sqlite__stmt(c, ST_SELECT);
+  if (!q)
+    return PP_ESTORE;
+  sqlite3_bind_text(q, 1, id, -1, SQLITE_STATIC);
+  int rc = sqlite3_step(q);
+  if (rc == SQLITE_DONE) {
+    sqlite3_reset(q);
+    return PP_ENOTFOUND;
+  }
+  if (rc != SQLITE_ROW) {
+    sqlite3_reset(q);
+    return PP_ESTORE;
+  }
+  sqlite__copy_fixed(q, 0, out->id, sizeof out->id);
+  out->title = sqlite__dup_col(q, 1, NULL);
+  sqlite__copy_fixed(q, 2, out->language, sizeof out->language);
+  out->code = sqlite__dup_col(q, 3, &out->code_len);
+  out->created_at_ms = sqlite3_column_int64(q, 4);
+  out->expires_at_ms = sqlite3_column_int64(q, 5);
+  bool has_pw = sqlite3_column_type(q, 6) != SQLITE_NULL;
+  out->password_hash = has_pw ? sqlite__dup_col(q, 6, NULL) : NULL;
+  sqlite__copy_fixed(q, 7, out->token_hash, sizeof out->token_hash);
+  out->is_active = sqlite3_column_int(q, 8) != 0;
+  sqlite3_reset(q);
+  if (!out->title || !out->code || (has_pw && !out->password_hash)) {
+    store_session_clear(out);
+    return PP_ENOMEM;
+  }
+  return 0;
+}
+
+static int sqlite__update_session(store__conn_t *c, const store_session_t *s) {
+  sqlite3_stmt *q = sqlite__stmt(c, ST_UPDATE);
+  if (!q)
+    return PP_ESTORE;
+  sqlite3_bind_text(q, 1, s->id, -1, SQLITE_STATIC);
+  sqlite3_bind_text(q, 2, s->title, -1, SQLITE_STATIC);
+  sqlite3_bind_text(q, 3, s->language, -1, SQLITE_STATIC);
+  if (s->password_hash)
+    sqlite3_bind_text(q, 4, s->password_hash, -1, SQLITE_STATIC);
+  else
+    sqlite3_bind_null(q, 4);
+  sqlite3_bind_int64(q, 5, s->expires_at_ms);
+  sqlite3_bind_int(q, 6, s->is_active ? 1 : 0);
+  int rc = sqlite__step_done(c, q);
+  if (rc)
+    return rc;
+  return sqlite3_changes(c->db) == 1 ? 0 : PP_ENOTFOUND;
+}
+
+static int sqlite__delete_session(store__conn_t *c, const char *id) {
+  sqlite3_stmt *q = sqlite__stmt(c, ST_DELETE);
+  if (!q)
+    return PP_ESTORE;
+  sqlite3_bind_text(q, 1, id, -1, SQLITE_STATIC);
+  int rc = sqlite__step_done(c, q);
+  if (rc)
+    return rc;
+  return sqlite3_changes(c->db) == 1 ? 0 : PP_ENOTFOUND;
+}
+
+static int sqlite__purge_expired(store__conn_t *c, int64_t now_ms,
+                                 long *purged) {
+  sqlite3_stmt *q = sqlite__stmt(c, ST_PURGE);
+  if (!q)
+    return PP_ESTORE;
+  sqlite3_bind_int64(q, 1, now_ms);
+  int rc = sqlite__step_done(c, q);
+  if (rc)
+    return rc;
+  *purged = (long)sqlite3_changes(c->db);
+  return 0;
+}
+
+const store__backend_t store__sqlite_backend = {
+    .name = "sqlite",
+    .open = sqlite__open,
+    .close = sqlite__close,
+    .migrate = sqlite__migrate,
+    .create_session = sqlite__create_session,
+    .get_session = sqlite__get_session,
+    .update_session = sqlite__update_session,
+    .delete_session = sqlite__delete_session,
+    .purge_expired = sqlite__purge_expired,
+};

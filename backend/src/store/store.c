@@ -1,0 +1,153 @@
+#define _POSIX_C_SOURCE 200809L
+#include "store/store.h"
+
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "store/backend.h"
+#include "util/error.h"
+
+struct store {
+  const store__backend_t *backend;
+  store__conn_t **conns;
+  bool *busy;
+  int n;
+  pthread_mutex_t mu;
+  pthread_cond_t cv;
+};
+
+void store_session_clear(store_session_t *s) {
+  free(s->title);
+  free(s->code);
+  free(s->password_hash);
+  memset(s, 0, sizeof *s);
+}
+
+int store_session_copy(store_session_t *dst, const store_session_t *src) {
+  memset(dst, 0, sizeof *dst);
+  *dst = *src;
+  dst->title = src->title ? strdup(src->title) : NULL;
+  dst->code = src->code ? malloc(src->code_len + 1) : NULL;
+  if (dst->code) {
+    memcpy(dst->code, src->code, src->code_len);
+    dst->code[src->code_len] = '\0';
+  }
+  dst->password_hash = src->password_hash ? strdup(src->password_hash) : NULL;
+  if ((src->title && !dst->title) || (src->code && !dst->code) ||
+      (src->password_hash && !dst->password_hash)) {
+    store_session_clear(dst);
+    return PP_ENOMEM;
+  }
+  return 0;
+}
+
+static const store__backend_t *store__pick(const char *url) {
+  if (strncmp(url, "sqlite:", 7) == 0)
+    return &store__sqlite_backend;
+  if (strncmp(url, "postgres://", 11) == 0 ||
+      strncmp(url, "postgresql://", 13) == 0)
+    return &store__postgres_backend;
+  return NULL;
+}
+
+int store_open(const char *url, int pool_size, store_t **out, char *err,
+               size_t errsz) {
+  *out = NULL;
+  const store__backend_t *be = store__pick(url);
+  if (!be) {
+    snprintf(err, errsz,
+             "unsupported database URL (use sqlite:PATH or postgres://...)");
+    return PP_ECONFIG;
+  }
+  if (pool_size < 1)
+    pool_size = 1;
+  store_t *st = calloc(1, sizeof *st);
+  if (!st)
+    return PP_ENOMEM;
+  st->backend = be;
+  st->conns = calloc((size_t)pool_size, sizeof *st->conns);
+  st->busy = calloc((size_t)pool_size, sizeof *st->busy);
+  if (!st->conns || !st->busy) {
+    store_free(st);
+    return PP_ENOMEM;
+  }
+  pthread_mutex_init(&st->mu, NULL);
+  pthread_cond_init(&st->cv, NULL);
+  for (int i = 0; i < pool_size; i++) {
+    int rc = be->open(url, &st->conns[i], err, errsz);
+    if (rc) {
+      store_free(st);
+      return rc;
+    }
+    st->n++;
+    if (i == 0 && (rc = be->migrate(st->conns[0], err, errsz))) {
+      store_free(st);
+      return rc;
+    }
+  }
+  *out = st;
+  return 0;
+}
+
+void store_free(store_t *st) {
+  if (!st)
+    return;
+  for (int i = 0; i < st->n; i++)
+    st->backend->close(st->conns[i]);
+  if (st->conns) {
+    pthread_mutex_destroy(&st->mu);
+    pthread_cond_destroy(&st->cv);
+  }
+  free(st->conns);
+  free(st->busy);
+  free(st);
+}
+
+const char *store_backend_name(const store_t *st) { return st->backend->name; }
+
+static int store__acquire(store_t *st) {
+  pthread_mutex_lock(&st->mu);
+  for (;;) {
+    for (int i = 0; i < st->n; i++) {
+      if (!st->busy[i]) {
+        st->busy[i] = true;
+        pthread_mutex_unlock(&st->mu);
+        return i;
+      }
+    }
+    pthread_cond_wait(&st->cv, &st->mu);
+  }
+}
+
+static void store__release(store_t *st, int i) {
+  pthread_mutex_lock(&st->mu);
+  st->busy[i] = false;
+  pthread_cond_signal(&st->cv);
+  pthread_mutex_unlock(&st->mu);
+}
+
+#define STORE__CALL(st, method, ...)                                           \
+  do {                                                                         \
+    int slot_ = store__acquire(st);                                            \
+    int rc_ = (st)->backend->method((st)->conns[slot_], __VA_ARGS__);          \
+    store__release(st, slot_);                                                 \
+    return rc_;                                                                \
+  } while (0)
+
+int store_create_session(store_t *st, const store_session_t *s) {
+  STORE__CALL(st, create_session, s);
+}
+int store_get_session(store_t *st, const char *id, store_session_t *out) {
+  STORE__CALL(st, get_session, id, out);
+}
+int store_update_session(store_t *st, const store_session_t *s) {
+  STORE__CALL(st, update_session, s);
+}
+int store_delete_session(store_t *st, const char *id) {
+  STORE__CALL(st, delete_session, id);
+}
+int store_purge_expired(store_t *st, int64_t now_ms, long *purged) {
+  STORE__CALL(st, purge_expired, now_ms, purged);
+}

@@ -1,0 +1,55 @@
+/* Persistence behind one interface. The functions block: call them from a
+ * worker thread (collab/ does, through the libuv thread pool), never from the
+ * event loop. The store keeps a pool of connections; each call borrows one. */
+#ifndef PP_STORE_H
+#define PP_STORE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "util/uuid.h"
+
+#define STORE_TOKEN_HASH_LEN 64 /* hex of a 32-byte BLAKE2b hash */
+#define STORE_LANGUAGE_MAX 24
+
+typedef struct {
+  char id[PP_UUID_LEN + 1];
+  char *title; /* owned */
+  char language[STORE_LANGUAGE_MAX + 1];
+  char *code; /* owned, NUL-terminated */
+  size_t code_len;
+  int64_t created_at_ms;
+  int64_t expires_at_ms;
+  char *password_hash; /* owned; NULL when the session has no password */
+  char token_hash[STORE_TOKEN_HASH_LEN + 1];
+  bool is_active;
+} store_session_t;
+
+/* Frees the owned strings of s and zeroes it. */
+void store_session_clear(store_session_t *s);
+/* Deep copy; returns 0 or PP_ENOMEM (dst is cleared first). */
+int store_session_copy(store_session_t *dst, const store_session_t *src);
+
+typedef struct store store_t;
+
+/* Opens a pool of pool_size connections to url ("sqlite:PATH" or
+ * "postgres://…"/"postgresql://…") and applies pending migrations. Returns 0
+ * and an owned *out, or a PP_E* code with a message in err. */
+int store_open(const char *url, int pool_size, store_t **out, char *err,
+               size_t errsz);
+void store_free(store_t *st);
+/* "sqlite" or "postgres". */
+const char *store_backend_name(const store_t *st);
+
+/* PP_ECONFLICT if the id exists. */
+int store_create_session(store_t *st, const store_session_t *s);
+/* PP_ENOTFOUND if unknown; out is owned by the caller (store_session_clear). */
+int store_get_session(store_t *st, const char *id, store_session_t *out);
+/* Writes title, language, password_hash, expires_at, is_active of s->id. */
+int store_update_session(store_t *st, const store_session_t *s);
+int store_delete_session(store_t *st, const char *id);
+/* Deletes sessions whose expires_at <= now_ms; *purged gets the count. */
+int store_purge_expired(store_t *st, int64_t now_ms, long *purged);
+
+#endif
