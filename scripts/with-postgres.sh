@@ -26,7 +26,7 @@ find_pg_bin() {
     # Highest installed major version that has both pg_ctl and initdb.
     local d
     for d in /usr/lib/postgresql/*/bin; do
-        [ -x "$d/pg_ctl" ] && [ -x "$d/initdb" ] && echo "$d"
+        if [ -x "$d/pg_ctl" ] && [ -x "$d/initdb" ]; then echo "$d"; fi
     done | sort -t/ -k5,5n | tail -n 1
 }
 

@@ -228,12 +228,13 @@ static void api__credentials(http_request_t *req, collab_credentials_t *cred) {
   cred->password = api__hdr(req->password, req->password_len);
   cred->token = pp_bytes("", 0);
   pp_bytes_t tok;
-  if (req->authorization_len > 0 &&
-      auth_bearer_token(api__hdr(req->authorization, req->authorization_len),
-                        &tok))
+  pp_bytes_t hdr = api__hdr(req->authorization, req->authorization_len);
+  bool bearer = hdr.len >= 7 && strncasecmp(hdr.ptr, "bearer ", 7) == 0;
+  if (bearer && auth_bearer_token(hdr, &tok))
     cred->token = tok;
-  else if (req->authorization_len == -2 || req->authorization_len > 0)
-    cred->token = pp_bytes("invalid", 7); /* present but unusable */
+  else if (bearer || req->authorization_len == -2)
+    cred->token = pp_bytes("invalid", 7); /* a Bearer token, but unusable */
+  /* Other schemes (Basic, …) carry no interviewer token: treated as absent. */
 }
 
 static void api__start(http_request_t *req, int rc) {

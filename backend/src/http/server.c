@@ -310,15 +310,18 @@ static http_request_t *http__request_new(http_server_t *srv, struct lws *wsi) {
   int uri_len = 0;
   int m = lws_http_get_uri_and_method(wsi, &uri, &uri_len);
   req->method = http__method(m);
+  size_t n = 1;
   if (uri && uri_len > 0) {
-    size_t n = (size_t)uri_len < sizeof req->target - 1 ? (size_t)uri_len
-                                                         : sizeof req->target - 1;
+    /* lws has percent-decoded the path: a %00 survives as a NUL byte, so the
+     * length is kept explicitly rather than trusting strlen. */
+    n = (size_t)uri_len < sizeof req->target - 1 ? (size_t)uri_len
+                                                  : sizeof req->target - 1;
     memcpy(req->target, uri, n);
-    req->target[n] = '\0';
   } else {
-    snprintf(req->target, sizeof req->target, "/");
+    req->target[0] = '/';
   }
-  http_route_match(pp_bytes_str(req->target), &req->route);
+  req->target[n] = '\0';
+  http_route_match(pp_bytes(req->target, n), &req->route);
 
   req->host_len = http__copy_hdr(wsi, WSI_TOKEN_HOST, req->host, sizeof req->host);
   req->origin_len =

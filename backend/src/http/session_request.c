@@ -146,7 +146,8 @@ int http_session_request_parse(pp_bytes_t body,
   if (i == body.len)
     return 0;
   json_error_t jerr;
-  json_t *root = json_loadb(body.ptr, body.len, JSON_REJECT_DUPLICATES, &jerr);
+  json_t *root = json_loadb(body.ptr, body.len,
+                          JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, &jerr);
   if (!root) {
     char msg[200];
     snprintf(msg, sizeof msg, "malformed JSON at line %d column %d: %.120s",

@@ -242,6 +242,17 @@ class TestDatabase:
                   check=False)
 
 
+def server_env() -> dict:
+    """The test process's environment minus the variables pairpad reads as option defaults,
+    so only the command line configures the server under test."""
+    env = dict(os.environ)
+    for key in list(env):
+        if (key.startswith("PAIRPAD_") and key not in ("PAIRPAD_BIN", "PAIRPAD_TEST_DB")) \
+                or key in ("DATABASE_URL", "REDIS_URL"):
+            del env[key]
+    return env
+
+
 # --------------------------------------------------------------------------------------------
 # Server process
 # --------------------------------------------------------------------------------------------
@@ -279,7 +290,8 @@ class PairpadServer:
         self._stderr_file = open(self.stderr_path, "ab")
         self.proc = subprocess.Popen(self.argv, stdin=subprocess.DEVNULL,
                                      stdout=subprocess.PIPE, stderr=self._stderr_file,
-                                     cwd=self.logdir, start_new_session=True)
+                                     cwd=self.logdir, env=server_env(),
+                                     start_new_session=True)
         port_found = threading.Event()
 
         def pump() -> None:

@@ -74,3 +74,11 @@ def test_docs_mentions_every_path(server, openapi):
     html = body.decode("utf-8")
     for path in openapi["paths"]:
         assert path in html, f"/api/docs does not mention {path}"
+
+
+def test_openapi_document_validates_against_the_3_1_schema(server):
+    from openapi_spec_validator import validate
+
+    reply = server.request("GET", "/api/openapi.json")
+    assert reply.status == 200
+    validate(reply.body)  # raises on any violation of the OpenAPI 3.1 schema
