@@ -45,6 +45,7 @@ integration_pg() {
 }
 sanitize() {
   export ASAN_OPTIONS="detect_leaks=1:abort_on_error=1:halt_on_error=1"
+  export LSAN_OPTIONS="suppressions=$root/backend/tests/lsan.supp:print_suppressions=0"
   export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
   build backend/build-asan -DPAIRPAD_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug &&
     backend/build-asan/pairpad_unit_tests && py_deps &&

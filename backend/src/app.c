@@ -19,21 +19,32 @@ typedef struct {
   uv_signal_t sigint, sigterm;
   uv_timer_t sweep;
   collab_sessions_t *sessions;
+  http_server_t *http;
   int signal_seen;
 } app_t;
 
+static void app__close_cb(uv_handle_t *h) { (void)h; }
+
+/* Shutdown happens inside the running loop: lws closes its libuv handles
+ * asynchronously and frees its context only once they are closed, so the
+ * loop must keep turning until every handle is gone; uv_run then returns. */
 static void app__on_signal(uv_signal_t *h, int signum) {
   app_t *app = h->data;
+  if (app->signal_seen)
+    return;
   app->signal_seen = signum;
-  uv_stop(&app->loop);
+  pp_logf(PP_LOG_INFO, "shutting down", " signal=%d", signum);
+  uv_close((uv_handle_t *)&app->sigint, app__close_cb);
+  uv_close((uv_handle_t *)&app->sigterm, app__close_cb);
+  uv_close((uv_handle_t *)&app->sweep, app__close_cb);
+  http_server_free(app->http);
+  app->http = NULL;
 }
 
 static void app__on_sweep(uv_timer_t *t) {
   app_t *app = t->data;
   collab_sessions_sweep(app->sessions);
 }
-
-static void app__close_cb(uv_handle_t *h) { (void)h; }
 
 static int app__unsupported(const pp_config_t *cfg) {
   if (cfg->redis_url && *cfg->redis_url) {
@@ -71,8 +82,8 @@ int pp_app_run(const pp_config_t *cfg) {
     fprintf(stderr, "pairpad: cannot create the event loop\n");
     return 1;
   }
-  int rc = store_open(cfg->database_url, cfg->db_pool_size, &store, err,
-                      sizeof err);
+  int rc =
+      store_open(cfg->database_url, cfg->db_pool_size, &store, err, sizeof err);
   if (rc) {
     fprintf(stderr, "pairpad: database %s: %s\n", cfg->database_url, err);
     goto out;
@@ -100,8 +111,7 @@ int pp_app_run(const pp_config_t *cfg) {
   uv_timer_start(&app.sweep, app__on_sweep, every, every);
 
   int port = http_server_port(http);
-  pp_logf(PP_LOG_INFO, "started",
-          " database=%s pool=%d rate_limits=%s port=%d",
+  pp_logf(PP_LOG_INFO, "started", " database=%s pool=%d rate_limits=%s port=%d",
           store_backend_name(store), cfg->db_pool_size,
           cfg->rate_limits ? "on" : "off", port);
   if (cfg->runner_port)
@@ -113,12 +123,9 @@ int pp_app_run(const pp_config_t *cfg) {
          strcmp(cfg->host, "0.0.0.0") == 0 ? "localhost" : cfg->host, port);
   fflush(stdout);
 
+  app.http = http;
+  http = NULL;
   uv_run(&app.loop, UV_RUN_DEFAULT);
-
-  pp_logf(PP_LOG_INFO, "shutting down", " signal=%d", app.signal_seen);
-  uv_close((uv_handle_t *)&app.sigint, app__close_cb);
-  uv_close((uv_handle_t *)&app.sigterm, app__close_cb);
-  uv_close((uv_handle_t *)&app.sweep, app__close_cb);
   code = 0;
 
 out:

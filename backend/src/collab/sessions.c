@@ -249,8 +249,7 @@ static void sessions__after(uv_work_t *w, int status) {
       pp_logf(PP_LOG_WARN, "sweep failed", " error=%s",
               pp_errname(op->res.status));
     else if (op->purged)
-      pp_logf(PP_LOG_INFO, "expired sessions purged", " count=%ld",
-              op->purged);
+      pp_logf(PP_LOG_INFO, "expired sessions purged", " count=%ld", op->purged);
   } else if (op->cb) {
     op->cb(op->ctx, &op->res);
   }
@@ -258,8 +257,8 @@ static void sessions__after(uv_work_t *w, int status) {
 }
 
 static int sessions__queue(op_t *op) {
-  int rc = uv_queue_work(op->cs->loop, &op->work, sessions__work,
-                         sessions__after);
+  int rc =
+      uv_queue_work(op->cs->loop, &op->work, sessions__work, sessions__after);
   if (rc) {
     sessions__op_free(op);
     return PP_EUNAVAILABLE;

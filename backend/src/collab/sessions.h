@@ -14,13 +14,14 @@
 typedef struct collab_sessions collab_sessions_t;
 
 typedef struct {
-  int status;              /* 0 or PP_E* */
-  store_session_t session; /* valid when status == 0 (not for delete) */
+  int status;                     /* 0 or PP_E* */
+  store_session_t session;        /* valid when status == 0 (not for delete) */
   char token[AUTH_TOKEN_LEN + 1]; /* create only: the one-time token */
 } collab_session_result_t;
 
 /* res is borrowed for the duration of the call. */
-typedef void (*collab_session_cb)(void *ctx, const collab_session_result_t *res);
+typedef void (*collab_session_cb)(void *ctx,
+                                  const collab_session_result_t *res);
 
 typedef struct {
   pp_bytes_t password; /* X-Session-Password, len 0 = absent */

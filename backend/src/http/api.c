@@ -94,11 +94,11 @@ static void api__base_url(http_request_t *req, char *out, size_t outsz) {
               (c >= '0' && c <= '9') || c == '.' || c == '-' || c == ':' ||
               c == '[' || c == ']';
   }
-  snprintf(out, outsz, "http://%s",
-           host_ok ? req->host : "localhost");
+  snprintf(out, outsz, "http://%s", host_ok ? req->host : "localhost");
 }
 
-/* ---- handlers -------------------------------------------------------------- */
+/* ---- handlers --------------------------------------------------------------
+ */
 
 static void api__health(http_request_t *req) {
   static const char body[] = "{\"status\":\"ok\"}";

@@ -27,7 +27,8 @@ void http__api_dispatch(http_request_t *req);
 int http__static_serve(http_request_t *req);
 
 /* Content-Security-Policy values. */
-#define HTTP_CSP_API "default-src 'none'; frame-ancestors 'none'; base-uri 'none'"
+#define HTTP_CSP_API                                                           \
+  "default-src 'none'; frame-ancestors 'none'; base-uri 'none'"
 #define HTTP_CSP_DOCS                                                          \
   "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'; "    \
   "base-uri 'none'; form-action 'none'"

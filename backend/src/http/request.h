@@ -18,7 +18,7 @@ typedef struct http_server http_server_t;
 typedef struct http_request http_request_t;
 
 typedef struct {
-  char name[40];   /* lower-case, with trailing ':' as lws wants */
+  char name[40]; /* lower-case, with trailing ':' as lws wants */
   char value[256];
 } http_header_t;
 

@@ -79,10 +79,10 @@ const char *http_method_name(http_method_t m) {
 }
 
 const char *http_methods_allow(unsigned mask, char *out, size_t outsz) {
-  static const http_method_t order[] = {
-      HTTP_METHOD_GET,   HTTP_METHOD_HEAD,   HTTP_METHOD_POST,
-      HTTP_METHOD_PUT,   HTTP_METHOD_PATCH,  HTTP_METHOD_DELETE,
-      HTTP_METHOD_OPTIONS};
+  static const http_method_t order[] = {HTTP_METHOD_GET,    HTTP_METHOD_HEAD,
+                                        HTTP_METHOD_POST,   HTTP_METHOD_PUT,
+                                        HTTP_METHOD_PATCH,  HTTP_METHOD_DELETE,
+                                        HTTP_METHOD_OPTIONS};
   size_t o = 0;
   out[0] = '\0';
   for (size_t i = 0; i < sizeof order / sizeof order[0]; i++) {

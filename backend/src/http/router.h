@@ -32,10 +32,10 @@ typedef enum {
 
 typedef struct {
   http_route_id_t id;
-  pp_bytes_t param;  /* borrowed from the path */
-  unsigned allowed;  /* http_method_t mask the route accepts */
-  pp_bytes_t path;   /* the path without query string, borrowed */
-  pp_bytes_t query;  /* after '?', without it; len 0 when absent */
+  pp_bytes_t param; /* borrowed from the path */
+  unsigned allowed; /* http_method_t mask the route accepts */
+  pp_bytes_t path;  /* the path without query string, borrowed */
+  pp_bytes_t query; /* after '?', without it; len 0 when absent */
 } http_route_t;
 
 /* Splits off the query and matches the path. Never fails: unknown paths map

@@ -37,7 +37,8 @@ static const char *const security_headers[][2] = {
 
 static const char HTTP_CSP_APP[] =
     "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src "
-    "'self' 'unsafe-inline'; img-src 'self' data: blob:; font-src 'self' data:; "
+    "'self' 'unsafe-inline'; img-src 'self' data: blob:; font-src 'self' "
+    "data:; "
     "connect-src 'self'; worker-src 'self' blob:; frame-src 'self' http: "
     "https:; object-src 'none'; base-uri 'none'; form-action 'self'; "
     "frame-ancestors 'none'";
@@ -179,10 +180,10 @@ static int http__common_headers(http_request_t *req, struct lws *wsi,
                                   (int)strlen(req->id), p, end))
     return -1;
   for (int i = 0; i < req->n_extra; i++) {
-    if (lws_add_http_header_by_name(
-            wsi, (const unsigned char *)req->extra[i].name,
-            (const unsigned char *)req->extra[i].value,
-            (int)strlen(req->extra[i].value), p, end))
+    if (lws_add_http_header_by_name(wsi,
+                                    (const unsigned char *)req->extra[i].name,
+                                    (const unsigned char *)req->extra[i].value,
+                                    (int)strlen(req->extra[i].value), p, end))
       return -1;
   }
   return 0;
@@ -208,9 +209,8 @@ static int http__write_response(http_request_t *req, struct lws *wsi,
         wsi, (const unsigned char *)"cache-control:",
         (const unsigned char *)"no-store", 8, &p, end);
   if (!failed && req->close_after)
-    failed = lws_add_http_header_by_token(wsi, WSI_TOKEN_CONNECTION,
-                                          (const unsigned char *)"close", 5,
-                                          &p, end);
+    failed = lws_add_http_header_by_token(
+        wsi, WSI_TOKEN_CONNECTION, (const unsigned char *)"close", 5, &p, end);
   if (!failed)
     failed = http__common_headers(req, wsi, csp, &p, end);
   if (!failed)
@@ -227,10 +227,9 @@ static int http__write_response(http_request_t *req, struct lws *wsi,
   int rc = 0;
   if (req->resp_len) {
     unsigned char *body = malloc(LWS_PRE + req->resp_len);
-    if (!body ||
-        (memcpy(body + LWS_PRE, req->resp_body, req->resp_len),
-         lws_write(wsi, body + LWS_PRE, req->resp_len, LWS_WRITE_HTTP_FINAL) <
-             0))
+    if (!body || (memcpy(body + LWS_PRE, req->resp_body, req->resp_len),
+                  lws_write(wsi, body + LWS_PRE, req->resp_len,
+                            LWS_WRITE_HTTP_FINAL) < 0))
       rc = -1;
     free(body);
   }
@@ -315,7 +314,7 @@ static http_request_t *http__request_new(http_server_t *srv, struct lws *wsi) {
     /* lws has percent-decoded the path: a %00 survives as a NUL byte, so the
      * length is kept explicitly rather than trusting strlen. */
     n = (size_t)uri_len < sizeof req->target - 1 ? (size_t)uri_len
-                                                  : sizeof req->target - 1;
+                                                 : sizeof req->target - 1;
     memcpy(req->target, uri, n);
   } else {
     req->target[0] = '/';
@@ -323,7 +322,8 @@ static http_request_t *http__request_new(http_server_t *srv, struct lws *wsi) {
   req->target[n] = '\0';
   http_route_match(pp_bytes(req->target, n), &req->route);
 
-  req->host_len = http__copy_hdr(wsi, WSI_TOKEN_HOST, req->host, sizeof req->host);
+  req->host_len =
+      http__copy_hdr(wsi, WSI_TOKEN_HOST, req->host, sizeof req->host);
   req->origin_len =
       http__copy_hdr(wsi, WSI_TOKEN_ORIGIN, req->origin, sizeof req->origin);
   req->authorization_len =
@@ -332,8 +332,8 @@ static http_request_t *http__request_new(http_server_t *srv, struct lws *wsi) {
   req->content_type_len =
       http__copy_hdr(wsi, WSI_TOKEN_HTTP_CONTENT_TYPE, req->content_type,
                      sizeof req->content_type);
-  req->password_len = http__copy_custom(wsi, "x-session-password:",
-                                        req->password, sizeof req->password);
+  req->password_len = http__copy_custom(
+      wsi, "x-session-password:", req->password, sizeof req->password);
   char cl[32];
   req->content_length = -1;
   if (http__copy_hdr(wsi, WSI_TOKEN_HTTP_CONTENT_LENGTH, cl, sizeof cl) > 0)
@@ -345,8 +345,8 @@ static int http__static_headers(http_request_t *req, struct lws *wsi,
                                 bool immutable, unsigned char *buf,
                                 size_t bufsz) {
   unsigned char *p = buf, *end = buf + bufsz - 1;
-  const char *cache = immutable ? "public, max-age=31536000, immutable"
-                                : "no-cache";
+  const char *cache =
+      immutable ? "public, max-age=31536000, immutable" : "no-cache";
   if (lws_add_http_header_by_name(wsi, (const unsigned char *)"cache-control:",
                                   (const unsigned char *)cache,
                                   (int)strlen(cache), &p, end) ||
@@ -510,8 +510,8 @@ int http_server_start(uv_loop_t *loop, const http_deps_t *deps,
       srv->openapi_len = pp_assets_api[i].len;
     }
   }
-  int rc = http_api_docs_render(srv->openapi, srv->openapi_len,
-                                &srv->docs_html, &srv->docs_len);
+  int rc = http_api_docs_render(srv->openapi, srv->openapi_len, &srv->docs_html,
+                                &srv->docs_len);
   if (rc) {
     snprintf(err, errsz, "cannot render the API docs page: %s",
              pp_strerror(rc));
@@ -568,6 +568,7 @@ void http_server_free(http_server_t *srv) {
     return;
   if (srv->context)
     lws_context_destroy(srv->context);
+
   http_cors_free(srv->cors);
   free(srv->docs_html);
   free(srv);

@@ -114,8 +114,7 @@ static int req__is_active(json_t *v, collab_session_fields_t *out,
 
 static int req__field(const char *key, json_t *v,
                       http_session_request_kind_t kind,
-                      collab_session_fields_t *out,
-                      http_request_error_t *err) {
+                      collab_session_fields_t *out, http_request_error_t *err) {
   if (strcmp(key, "title") == 0)
     return req__title(v, out, err);
   if (strcmp(key, "language") == 0)
@@ -133,6 +132,48 @@ static int req__field(const char *key, json_t *v,
   return req__fail(err, 422, "unknown_field", field, msg);
 }
 
+/* jansson refuses numbers beyond int64/double as a decode error, but such a
+ * body is valid JSON with an out-of-range value: find the key the number
+ * belongs to (the last "key": before the error position) to name it. */
+static int req__number_overflow(pp_bytes_t body, size_t pos,
+                                http_session_request_kind_t kind,
+                                http_request_error_t *err) {
+  if (pos > body.len)
+    pos = body.len;
+  size_t i = pos;
+  while (i > 0 && body.ptr[i - 1] != ':')
+    i--;
+  if (i == 0)
+    return req__fail(err, 422, "invalid_field", NULL,
+                     "a number is out of range");
+  i--; /* at ':' */
+  while (i > 0 && (body.ptr[i - 1] == ' ' || body.ptr[i - 1] == '\t' ||
+                   body.ptr[i - 1] == '\r' || body.ptr[i - 1] == '\n'))
+    i--;
+  size_t end = i;
+  if (end == 0 || body.ptr[end - 1] != '"')
+    return req__fail(err, 422, "invalid_field", NULL,
+                     "a number is out of range");
+  size_t start = end - 1;
+  while (start > 0 && body.ptr[start - 1] != '"')
+    start--;
+  char key[64];
+  size_t n = end - 1 - start;
+  snprintf(key, sizeof key, "%.*s", (int)(n < 48 ? n : 48), body.ptr + start);
+  static const char *const known[] = {"title", "language", "password",
+                                      "ttl_seconds", "is_active"};
+  for (size_t k = 0; k < sizeof known / sizeof known[0]; k++) {
+    if (strcmp(key, known[k]) == 0 && (k != 4 || kind == HTTP_SESSION_UPDATE)) {
+      char msg[128];
+      snprintf(msg, sizeof msg, "%s is out of range", key);
+      return req__fail(err, 422, "invalid_field", key, msg);
+    }
+  }
+  char msg[128];
+  snprintf(msg, sizeof msg, "unknown field '%s'", key);
+  return req__fail(err, 422, "unknown_field", key, msg);
+}
+
 int http_session_request_parse(pp_bytes_t body,
                                http_session_request_kind_t kind,
                                collab_session_fields_t *out,
@@ -147,7 +188,9 @@ int http_session_request_parse(pp_bytes_t body,
     return 0;
   json_error_t jerr;
   json_t *root = json_loadb(body.ptr, body.len,
-                          JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, &jerr);
+                            JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, &jerr);
+  if (!root && json_error_code(&jerr) == json_error_numeric_overflow)
+    return req__number_overflow(body, jerr.position, kind, err);
   if (!root) {
     char msg[200];
     snprintf(msg, sizeof msg, "malformed JSON at line %d column %d: %.120s",

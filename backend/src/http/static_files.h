@@ -16,8 +16,8 @@ typedef enum {
 
 typedef struct {
   char file[4096];
-  const char *mime;  /* static */
-  bool immutable;    /* hashed asset under /assets/: cache for a year */
+  const char *mime; /* static */
+  bool immutable;   /* hashed asset under /assets/: cache for a year */
 } http_static_file_t;
 
 /* root is the static directory; path the decoded request path. */

@@ -283,9 +283,9 @@ static int pg__get_session(store__conn_t *c, const char *id,
 static int pg__update_session(store__conn_t *c, const store_session_t *s) {
   char expires[24];
   snprintf(expires, sizeof expires, "%lld", (long long)s->expires_at_ms);
-  const char *params[6] = {s->id,           s->title,
-                           s->language,     s->password_hash,
-                           expires,         s->is_active ? "t" : "f"};
+  const char *params[6] = {s->id,       s->title,
+                           s->language, s->password_hash,
+                           expires,     s->is_active ? "t" : "f"};
   int rc;
   PGresult *r = pg__run(c, "pp_update", 6, params, &rc);
   if (!r)

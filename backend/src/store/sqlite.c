@@ -14,14 +14,7 @@
 #include "util/clock.h"
 #include "util/error.h"
 
-enum {
-  ST_INSERT,
-  ST_SELECT,
-  ST_UPDATE,
-  ST_DELETE,
-  ST_PURGE,
-  ST__COUNT
-};
+enum { ST_INSERT, ST_SELECT, ST_UPDATE, ST_DELETE, ST_PURGE, ST__COUNT };
 
 static const char *const sql_text[ST__COUNT] = {
     [ST_INSERT] = "INSERT INTO sessions (id, title, language, code, "
@@ -90,10 +83,9 @@ static int sqlite__open(const char *url, store__conn_t **out, char *err,
   store__conn_t *c = calloc(1, sizeof *c);
   if (!c)
     return PP_ENOMEM;
-  int rc = sqlite3_open_v2(path, &c->db,
-                           SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
-                               SQLITE_OPEN_NOMUTEX,
-                           NULL);
+  int rc = sqlite3_open_v2(
+      path, &c->db,
+      SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
   if (rc != SQLITE_OK) {
     snprintf(err, errsz, "cannot open %s: %s", path,
              c->db ? sqlite3_errmsg(c->db) : sqlite3_errstr(rc));
@@ -160,8 +152,8 @@ static int sqlite__migrate(store__conn_t *c, char *err, size_t errsz) {
       return rc;
     sqlite3_stmt *q = NULL;
     sqlite3_prepare_v2(c->db,
-                       "SELECT 1 FROM schema_migrations WHERE version = ?1",
-                       -1, &q, NULL);
+                       "SELECT 1 FROM schema_migrations WHERE version = ?1", -1,
+                       &q, NULL);
     sqlite3_bind_int64(q, 1, version);
     int applied = sqlite3_step(q) == SQLITE_ROW;
     sqlite3_finalize(q);

@@ -46,12 +46,13 @@ static const opt_t options[] = {
      "on",
      "on|off: per-address limits on session creation and password attempts"},
     {"cors-origins", "PAIRPAD_CORS_ORIGINS", OPT_STRING, OFF(cors_origins), 0,
-     0, "", "comma-separated origins allowed cross-origin (default: same "
-            "origin only)"},
+     0, "",
+     "comma-separated origins allowed cross-origin (default: same "
+     "origin only)"},
     {"public-url", "PAIRPAD_PUBLIC_URL", OPT_STRING, OFF(public_url), 0, 0,
      NULL, "base URL used in share links (default: from the Host header)"},
-    {"log-level", "PAIRPAD_LOG_LEVEL", OPT_STRING, OFF(log_level), 0, 0,
-     "info", "debug|info|warn|error|off (info logs every request)"},
+    {"log-level", "PAIRPAD_LOG_LEVEL", OPT_STRING, OFF(log_level), 0, 0, "info",
+     "debug|info|warn|error|off (info logs every request)"},
     {"sweep-interval", "PAIRPAD_SWEEP_INTERVAL", OPT_INT, OFF(sweep_interval_s),
      1, 86400, "60", "seconds between purges of expired sessions"},
     {"db-pool-size", "PAIRPAD_DB_POOL_SIZE", OPT_INT, OFF(db_pool_size), 1, 64,
@@ -112,8 +113,8 @@ static int config__set(pp_config_t *cfg, const opt_t *o, const char *value,
     return 0;
   case OPT_INT:
     if (config__parse_int(value, o->min, o->max, &n)) {
-      snprintf(err, errsz, "--%s: expected an integer %d-%d, got '%s'",
-               o->name, o->min, o->max, value ? value : "");
+      snprintf(err, errsz, "--%s: expected an integer %d-%d, got '%s'", o->name,
+               o->min, o->max, value ? value : "");
       return PP_EINVAL;
     }
     *(int *)(base + o->offset) = (int)n;

@@ -1,4 +1,5 @@
-/* One error table for the whole server: functions return 0 or a negative PP_E* code. */
+/* One error table for the whole server: functions return 0 or a negative PP_E*
+ * code. */
 #ifndef PP_ERROR_H
 #define PP_ERROR_H
 

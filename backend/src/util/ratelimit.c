@@ -22,7 +22,7 @@ struct pp_ratelimit {
 };
 
 pp_ratelimit_t *pp_ratelimit_new(unsigned capacity, double burst,
-                                  int64_t refill_ms) {
+                                 int64_t refill_ms) {
   if (capacity == 0 || burst < 1 || refill_ms <= 0)
     return NULL;
   pp_ratelimit_t *rl = calloc(1, sizeof *rl);

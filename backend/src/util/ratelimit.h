@@ -11,9 +11,10 @@
 
 typedef struct pp_ratelimit pp_ratelimit_t;
 
-/* burst tokens, refilled at one token every refill_ms. Returns owned or NULL. */
+/* burst tokens, refilled at one token every refill_ms. Returns owned or NULL.
+ */
 pp_ratelimit_t *pp_ratelimit_new(unsigned capacity, double burst,
-                                  int64_t refill_ms);
+                                 int64_t refill_ms);
 void pp_ratelimit_free(pp_ratelimit_t *rl);
 /* Takes one token for key at monotonic time now_ms. Returns true when allowed;
  * otherwise false and *retry_after_s (if not NULL) is the wait in whole

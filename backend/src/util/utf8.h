@@ -9,7 +9,8 @@
 
 /* Returns the number of code points, or -1 if s is not valid UTF-8. */
 long pp_utf8_count(pp_bytes_t s);
-/* True when s contains a C0/C1 control character or DEL (valid UTF-8 assumed). */
+/* True when s contains a C0/C1 control character or DEL (valid UTF-8 assumed).
+ */
 bool pp_utf8_has_control(pp_bytes_t s);
 
 #endif

@@ -10,7 +10,8 @@
 
 /* Fills out with a random v4 UUID and a terminating NUL. */
 void pp_uuid_v4(char out[PP_UUID_LEN + 1]);
-/* True when s is a canonical lower-case UUID with version 4 and RFC 4122 variant. */
+/* True when s is a canonical lower-case UUID with version 4 and RFC 4122
+ * variant. */
 bool pp_uuid_is_valid_v4(pp_bytes_t s);
 
 #endif

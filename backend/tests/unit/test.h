@@ -6,7 +6,48 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define TEST_LIST(X) X(error_names_are_snake_case)
+#define TEST_LIST(X)                                                           \
+  X(error_names_are_snake_case)                                                \
+  X(buf_append_respects_max)                                                   \
+  X(buf_appendf_formats)                                                       \
+  X(utf8_counts_code_points)                                                   \
+  X(utf8_rejects_invalid_sequences)                                            \
+  X(utf8_detects_control_characters)                                           \
+  X(uuid_v4_is_valid_and_unique)                                               \
+  X(uuid_validation_vectors)                                                   \
+  X(rfc3339_formats_utc_millis)                                                \
+  X(ratelimit_allows_burst_then_limits)                                        \
+  X(ratelimit_refills_over_time)                                               \
+  X(ratelimit_keys_are_independent)                                            \
+  X(ratelimit_table_stays_bounded)                                             \
+  X(config_defaults_match_protocol)                                            \
+  X(config_env_then_argv_precedence)                                           \
+  X(config_rejects_bad_values)                                                 \
+  X(log_quote_escapes)                                                         \
+  X(token_roundtrip_verifies)                                                  \
+  X(token_rejects_wrong_and_oversized)                                         \
+  X(bearer_header_parsing)                                                     \
+  X(password_hash_is_argon2id_and_verifies)                                    \
+  X(router_vectors)                                                            \
+  X(router_allow_header)                                                       \
+  X(router_method_names)                                                       \
+  X(session_request_vectors)                                                   \
+  X(session_request_accepts_all_fields)                                        \
+  X(session_request_patch_password_null)                                       \
+  X(languages_table)                                                           \
+  X(cors_allow_list)                                                           \
+  X(cors_same_origin)                                                          \
+  X(static_resolve_vectors)                                                    \
+  X(static_resolve_app_without_build)                                          \
+  X(static_mime_types)                                                         \
+  X(api_docs_render_lists_paths)                                               \
+  X(api_docs_render_rejects_invalid_json)                                      \
+  X(api_docs_render_escapes_html)                                              \
+  X(store_open_rejects_unknown_url)                                            \
+  X(store_sqlite_crud)                                                         \
+  X(store_sqlite_purge_expired)                                                \
+  X(store_sqlite_migrations_idempotent)                                        \
+  X(store_postgres_crud)
 
 #define CHECK(cond)                                                            \
   do {                                                                         \

@@ -1,0 +1,240 @@
+#include <sodium.h>
+#include <sqlite3.h>
+
+#include "store/store.h"
+#include "test.h"
+#include "test_support.h"
+#include "util/embedded.h"
+#include "util/error.h"
+#include "util/uuid.h"
+
+#define T0 1795748645123LL /* 2026-11-27T03:04:05.123Z */
+#define DAY_MS 86400000LL
+
+static const char token_hash[] =
+    "bddd813c634239723171ef3fee98579b94964e3bb1cb3e427262c8c068d52319";
+
+/* A session borrowing static strings: never store_session_clear() it. */
+static store_session_t sample(const char *id, int64_t expires_at_ms) {
+  static char title[] = "Backend interview \xc3\xa9t\xc3\xa9";
+  static char code[] = "print(\"h\xc3\xa9llo\")\n";
+  static char pw[] = "$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA";
+  store_session_t s;
+  memset(&s, 0, sizeof s);
+  CHECK_INT(strlen(id), PP_UUID_LEN);
+  memcpy(s.id, id, PP_UUID_LEN + 1);
+  s.title = title;
+  snprintf(s.language, sizeof s.language, "python");
+  s.code = code;
+  s.code_len = sizeof code - 1;
+  s.created_at_ms = T0;
+  s.expires_at_ms = expires_at_ms;
+  s.password_hash = pw;
+  snprintf(s.token_hash, sizeof s.token_hash, "%s", token_hash);
+  s.is_active = true;
+  return s;
+}
+
+static void check_same(const store_session_t *got,
+                       const store_session_t *want) {
+  CHECK_STR(got->id, want->id);
+  CHECK_STR(got->title, want->title);
+  CHECK_STR(got->language, want->language);
+  CHECK_INT(got->code_len, want->code_len);
+  CHECK(got->code != NULL);
+  CHECK(memcmp(got->code, want->code, want->code_len) == 0);
+  CHECK_INT(got->code[got->code_len], '\0');
+  CHECK_INT(got->created_at_ms, want->created_at_ms);
+  CHECK_INT(got->expires_at_ms, want->expires_at_ms);
+  if (want->password_hash)
+    CHECK_STR(got->password_hash, want->password_hash);
+  else
+    CHECK(got->password_hash == NULL);
+  CHECK_STR(got->token_hash, want->token_hash);
+  CHECK_INT(got->is_active, want->is_active);
+}
+
+/* Create, read, conflict, update, delete: the same checks for each backend.
+ * id and other_id are fresh v4 UUIDs. */
+static void crud_checks(store_t *st, const char *id, const char *other_id) {
+  store_session_t s = sample(id, T0 + DAY_MS);
+  CHECK_INT(store_create_session(st, &s), 0);
+
+  store_session_t got;
+  CHECK_INT(store_get_session(st, id, &got), 0);
+  check_same(&got, &s);
+  store_session_clear(&got);
+
+  CHECK_INT(store_create_session(st, &s), PP_ECONFLICT);
+
+  store_session_t changed = s;
+  char new_title[] = "Renamed";
+  changed.title = new_title;
+  snprintf(changed.language, sizeof changed.language, "rust");
+  changed.password_hash = NULL;
+  changed.expires_at_ms = T0 + 2 * DAY_MS + 7;
+  changed.is_active = false;
+  CHECK_INT(store_update_session(st, &changed), 0);
+  CHECK_INT(store_get_session(st, id, &got), 0);
+  check_same(&got, &changed); /* code, created_at, token hash unchanged */
+  store_session_clear(&got);
+
+  store_session_t ghost = sample(other_id, T0 + DAY_MS);
+  CHECK_INT(store_update_session(st, &ghost), PP_ENOTFOUND);
+  CHECK_INT(store_get_session(st, other_id, &got), PP_ENOTFOUND);
+  CHECK_INT(store_delete_session(st, other_id), PP_ENOTFOUND);
+
+  CHECK_INT(store_delete_session(st, id), 0);
+  CHECK_INT(store_get_session(st, id, &got), PP_ENOTFOUND);
+  CHECK_INT(store_delete_session(st, id), PP_ENOTFOUND);
+
+  /* A brand-new session: no code yet, no password. */
+  store_session_t fresh = sample(other_id, T0 + DAY_MS);
+  fresh.code = NULL;
+  fresh.code_len = 0;
+  fresh.password_hash = NULL;
+  CHECK_INT(store_create_session(st, &fresh), 0);
+  CHECK_INT(store_get_session(st, other_id, &got), 0);
+  fresh.code = (char *)"";
+  check_same(&got, &fresh);
+  store_session_clear(&got);
+  CHECK_INT(store_delete_session(st, other_id), 0);
+}
+
+static store_t *open_sqlite(const char *dir, char *url, size_t urlsz) {
+  snprintf(url, urlsz, "sqlite:%s/t.db", dir);
+  store_t *st = NULL;
+  char err[512] = "";
+  int rc = store_open(url, 2, &st, err, sizeof err);
+  if (rc)
+    fprintf(stderr, "store_open(%s): %s: %s\n", url, pp_errname(rc), err);
+  CHECK_INT(rc, 0);
+  CHECK(st != NULL);
+  CHECK_STR(store_backend_name(st), "sqlite");
+  return st;
+}
+
+void test_store_open_rejects_unknown_url(void) {
+  static const struct {
+    const char *url, *message;
+  } v[] = {
+      {"mysql://localhost/db",
+       "unsupported database URL (use sqlite:PATH or postgres://...)"},
+      {"sqlite",
+       "unsupported database URL (use sqlite:PATH or postgres://...)"},
+      {"postgres:/x",
+       "unsupported database URL (use sqlite:PATH or postgres://...)"},
+      {"", "unsupported database URL (use sqlite:PATH or postgres://...)"},
+      {"sqlite:", "sqlite: URL needs a path, e.g. sqlite:./data/x.db"},
+  };
+  for (size_t i = 0; i < sizeof v / sizeof v[0]; i++) {
+    test_ctx("url \"%s\"", v[i].url);
+    int dummy = 0;
+    store_t *st = (store_t *)(void *)&dummy; /* not NULL */
+    char err[256] = "";
+    CHECK_INT(store_open(v[i].url, 1, &st, err, sizeof err), PP_ECONFIG);
+    CHECK(st == NULL);
+    CHECK_STR(err, v[i].message);
+  }
+}
+
+void test_store_sqlite_crud(void) {
+  CHECK(sodium_init() >= 0);
+  char *dir = test_tmpdir_new();
+  char url[4200];
+  store_t *st = open_sqlite(dir, url, sizeof url);
+  char id[PP_UUID_LEN + 1], other[PP_UUID_LEN + 1];
+  pp_uuid_v4(id);
+  pp_uuid_v4(other);
+  crud_checks(st, id, other);
+  store_free(st);
+  test_tmpdir_remove(dir);
+}
+
+void test_store_sqlite_purge_expired(void) {
+  CHECK(sodium_init() >= 0);
+  char *dir = test_tmpdir_new();
+  char url[4200];
+  store_t *st = open_sqlite(dir, url, sizeof url);
+  char ids[3][PP_UUID_LEN + 1];
+  for (int i = 0; i < 3; i++) {
+    pp_uuid_v4(ids[i]);
+    store_session_t s = sample(ids[i], T0 + 1000 * (i + 1));
+    CHECK_INT(store_create_session(st, &s), 0);
+  }
+  long purged = -1;
+  CHECK_INT(store_purge_expired(st, T0 + 999, &purged), 0);
+  CHECK_INT(purged, 0);
+  /* expires_at <= now is expired: the first two go. */
+  CHECK_INT(store_purge_expired(st, T0 + 2000, &purged), 0);
+  CHECK_INT(purged, 2);
+  store_session_t got;
+  CHECK_INT(store_get_session(st, ids[0], &got), PP_ENOTFOUND);
+  CHECK_INT(store_get_session(st, ids[1], &got), PP_ENOTFOUND);
+  CHECK_INT(store_get_session(st, ids[2], &got), 0);
+  CHECK_INT(got.expires_at_ms, T0 + 3000);
+  store_session_clear(&got);
+  CHECK_INT(store_purge_expired(st, T0 + 2000, &purged), 0);
+  CHECK_INT(purged, 0);
+  store_free(st);
+  test_tmpdir_remove(dir);
+}
+
+static long count_migrations(const char *dir) {
+  char path[4200];
+  snprintf(path, sizeof path, "%s/t.db", dir);
+  sqlite3 *db = NULL;
+  CHECK_INT(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+  sqlite3_stmt *q = NULL;
+  CHECK_INT(sqlite3_prepare_v2(db, "SELECT count(*) FROM schema_migrations", -1,
+                               &q, NULL),
+            SQLITE_OK);
+  CHECK_INT(sqlite3_step(q), SQLITE_ROW);
+  long n = (long)sqlite3_column_int64(q, 0);
+  sqlite3_finalize(q);
+  sqlite3_close(db);
+  return n;
+}
+
+void test_store_sqlite_migrations_idempotent(void) {
+  CHECK(sodium_init() >= 0);
+  char *dir = test_tmpdir_new();
+  char url[4200];
+  store_t *st = open_sqlite(dir, url, sizeof url);
+  char id[PP_UUID_LEN + 1];
+  pp_uuid_v4(id);
+  store_session_t s = sample(id, T0 + DAY_MS);
+  CHECK_INT(store_create_session(st, &s), 0);
+  store_free(st);
+  CHECK_INT(count_migrations(dir), (long)pp_migrations_sqlite_count);
+
+  st = open_sqlite(dir, url, sizeof url); /* migrations already applied */
+  store_session_t got;
+  CHECK_INT(store_get_session(st, id, &got), 0);
+  check_same(&got, &s);
+  store_session_clear(&got);
+  store_free(st);
+  CHECK_INT(count_migrations(dir), (long)pp_migrations_sqlite_count);
+  test_tmpdir_remove(dir);
+}
+
+void test_store_postgres_crud(void) {
+  const char *url = getenv("PAIRPAD_TEST_PG_URL");
+  if (!url || !*url) {
+    printf("skipped: PAIRPAD_TEST_PG_URL not set\n");
+    return;
+  }
+  CHECK(sodium_init() >= 0);
+  store_t *st = NULL;
+  char err[512] = "";
+  int rc = store_open(url, 2, &st, err, sizeof err);
+  if (rc)
+    fprintf(stderr, "store_open: %s: %s\n", pp_errname(rc), err);
+  CHECK_INT(rc, 0);
+  CHECK_STR(store_backend_name(st), "postgres");
+  char id[PP_UUID_LEN + 1], other[PP_UUID_LEN + 1];
+  pp_uuid_v4(id);
+  pp_uuid_v4(other);
+  crud_checks(st, id, other);
+  store_free(st);
+}
