@@ -120,7 +120,11 @@ int pp_app_run(const pp_config_t *cfg) {
            "this build yet",
            NULL);
   printf("Pairpad listening on http://%s:%d\n",
-         strcmp(cfg->host, "0.0.0.0") == 0 ? "localhost" : cfg->host, port);
+         strcmp(cfg->host, "0.0.0.0") == 0 ||
+                 strcmp(cfg->host, "127.0.0.1") == 0
+             ? "localhost"
+             : cfg->host,
+         port);
   fflush(stdout);
 
   app.http = http;
