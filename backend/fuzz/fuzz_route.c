@@ -18,10 +18,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     assert(r.param.len > 0);
     assert(r.param.ptr >= in && r.param.ptr + r.param.len <= in + size);
     assert(!memchr(r.param.ptr, '/', r.param.len));
+  } else if (r.id == HTTP_ROUTE_REALTIME) {
+    assert(r.param.len == 9 && r.param.ptr == in + 1);
   } else {
     assert(r.param.len == 0);
   }
-  if (r.id != HTTP_ROUTE_STATIC)
+  if (r.id != HTTP_ROUTE_STATIC && r.id != HTTP_ROUTE_REALTIME)
     assert(r.path.len >= 4 && memcmp(r.path.ptr, "/api", 4) == 0);
   char allow[96];
   http_methods_allow(r.allowed, allow, sizeof allow);

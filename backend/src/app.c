@@ -8,8 +8,14 @@
 #include <uv.h>
 
 #include "auth/limits.h"
+#include "collab/rooms.h"
 #include "collab/sessions.h"
+#include "http/realtime.h"
 #include "http/server.h"
+#include "sio/conformance.h"
+#include "sio/eio_server.h"
+#include "sio/room_events.h"
+#include "sio/sio_server.h"
 #include "store/store.h"
 #include "util/error.h"
 #include "util/log.h"
@@ -20,8 +26,41 @@ typedef struct {
   uv_timer_t sweep;
   collab_sessions_t *sessions;
   http_server_t *http;
+  eio_server_t *eio_engine; /* conformance: bare Engine.IO echo */
+  eio_server_t *eio_socket; /* Socket.IO's Engine.IO */
+  sio_server_t *sio;
+  collab_rooms_t *rooms;
   int signal_seen;
 } app_t;
+
+/* The reference configuration of the official compliance suites. */
+static const eio_config_t conformance_eio = {
+    .ping_interval_ms = 300,
+    .ping_timeout_ms = 200,
+    .max_payload = 1000000,
+    .max_outbound = 4u * 1024u * 1024u,
+    .max_sockets = 10000,
+    .max_packets_per_post = 256,
+};
+static const sio_config_t conformance_sio = {.connect_timeout_ms = 1000,
+                                             .max_json_depth = 32};
+
+/* Pairpad's own realtime configuration. */
+static const eio_config_t pairpad_eio = {
+    .ping_interval_ms = 25000,
+    .ping_timeout_ms = 20000,
+    .max_payload = 1000000,
+    .max_outbound = 4u * 1024u * 1024u,
+    .max_sockets = 20000,
+    .max_packets_per_post = 256,
+};
+static const sio_config_t pairpad_sio = {.connect_timeout_ms = 10000,
+                                         .max_json_depth = 16};
+static const collab_rooms_config_t pairpad_rooms = {
+    .max_members = 32,
+    .awareness_window_ms = 33,
+    .max_execution_bytes = 64 * 1024,
+};
 
 static void app__close_cb(uv_handle_t *h) { (void)h; }
 
@@ -37,8 +76,53 @@ static void app__on_signal(uv_signal_t *h, int signum) {
   uv_close((uv_handle_t *)&app->sigint, app__close_cb);
   uv_close((uv_handle_t *)&app->sigterm, app__close_cb);
   uv_close((uv_handle_t *)&app->sweep, app__close_cb);
+  if (app->eio_engine)
+    eio_server_close_all(app->eio_engine);
+  if (app->eio_socket)
+    eio_server_close_all(app->eio_socket);
   http_server_free(app->http);
   app->http = NULL;
+}
+
+/* Creates the Engine.IO/Socket.IO servers and mounts them on http. */
+static int app__realtime(app_t *app, const pp_config_t *cfg,
+                         http_server_t *http) {
+  if (!cfg->socketio_conformance) {
+    size_t n;
+    const sio_namespace_t *nsps = sio_room_namespaces(&n);
+    app->sio = sio_server_new(&app->loop, &pairpad_sio, nsps, n, app->rooms);
+    app->eio_socket =
+        app->sio
+            ? eio_server_new(&app->loop, &pairpad_eio, http_eio_transport(),
+                             sio_server_eio_handlers(), app->sio)
+            : NULL;
+    if (!app->eio_socket)
+      return PP_ENOMEM;
+    return http_server_mount_eio(http, "socket.io", app->eio_socket, false,
+                                 pairpad_eio.max_payload);
+  }
+  size_t n;
+  const sio_namespace_t *nsps = sio_conformance_namespaces(&n);
+  app->sio = sio_server_new(&app->loop, &conformance_sio, nsps, n, NULL);
+  app->eio_engine =
+      eio_server_new(&app->loop, &conformance_eio, http_eio_transport(),
+                     sio_conformance_eio_echo(), NULL);
+  app->eio_socket =
+      app->sio
+          ? eio_server_new(&app->loop, &conformance_eio, http_eio_transport(),
+                           sio_server_eio_handlers(), app->sio)
+          : NULL;
+  if (!app->eio_engine || !app->eio_socket)
+    return PP_ENOMEM;
+  http_server_mount_eio(http, "engine.io", app->eio_engine, true,
+                        conformance_eio.max_payload);
+  http_server_mount_eio(http, "socket.io", app->eio_socket, true,
+                        conformance_eio.max_payload);
+  pp_log(PP_LOG_INFO,
+         "socket.io conformance mode: /engine.io/ echo and /socket.io/ "
+         "reference server",
+         NULL);
+  return 0;
 }
 
 static void app__on_sweep(uv_timer_t *t) {
@@ -50,11 +134,6 @@ static int app__unsupported(const pp_config_t *cfg) {
   if (cfg->redis_url && *cfg->redis_url) {
     fprintf(stderr, "pairpad: --redis-url: multi-node mode (the Redis bus) "
                     "is not part of this build yet; run without it\n");
-    return 2;
-  }
-  if (cfg->socketio_conformance) {
-    fprintf(stderr, "pairpad: --socketio-conformance: the Socket.IO "
-                    "transport is not part of this build yet\n");
     return 2;
   }
   return 0;
@@ -94,9 +173,19 @@ int pp_app_run(const pp_config_t *cfg) {
     fprintf(stderr, "pairpad: out of memory\n");
     goto out;
   }
-  http_deps_t deps = {cfg, app.sessions, limits};
+  app.rooms = collab_rooms_new(&app.loop, &pairpad_rooms, app.sessions, limits,
+                               sio_room_transport());
+  if (!app.rooms) {
+    fprintf(stderr, "pairpad: out of memory\n");
+    goto out;
+  }
+  http_deps_t deps = {cfg, app.sessions, limits, app.rooms};
   if ((rc = http_server_start(&app.loop, &deps, &http, err, sizeof err))) {
     fprintf(stderr, "pairpad: %s\n", err);
+    goto out;
+  }
+  if (app__realtime(&app, cfg, http)) {
+    fprintf(stderr, "pairpad: cannot start the realtime servers\n");
     goto out;
   }
 
@@ -138,6 +227,11 @@ out:
   uv_run(&app.loop, UV_RUN_DEFAULT);
   if (uv_loop_close(&app.loop) != 0)
     pp_log(PP_LOG_WARN, "event loop closed with handles still open", NULL);
+  eio_server_free(app.eio_engine);
+  eio_server_free(app.eio_socket);
+  collab_rooms_free(app.rooms);
+  uv_run(&app.loop, UV_RUN_DEFAULT); /* socket and room timers close */
+  sio_server_free(app.sio);
   collab_sessions_free(app.sessions);
   auth_limits_free(limits);
   store_free(store);

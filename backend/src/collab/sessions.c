@@ -2,6 +2,7 @@
 #include "collab/sessions.h"
 
 #include <sodium.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -16,7 +17,14 @@ struct collab_sessions {
   bool sweeping;
 };
 
-typedef enum { OP_CREATE, OP_GET, OP_UPDATE, OP_DELETE, OP_SWEEP } op_kind_t;
+typedef enum {
+  OP_CREATE,
+  OP_GET,
+  OP_UPDATE,
+  OP_DELETE,
+  OP_SET_LANGUAGE,
+  OP_SWEEP
+} op_kind_t;
 
 typedef struct {
   uv_work_t work;
@@ -182,10 +190,12 @@ static int sessions__check_interviewer(op_t *op, const store_session_t *s) {
 static int sessions__do_get(op_t *op) {
   store_session_t *s = &op->res.session;
   int rc = sessions__load(op, s);
-  if (rc || !s->password_hash)
+  if (rc)
     return rc;
-  if (op->token &&
-      auth_token_verify(pp_bytes(op->token, op->token_len), s->token_hash))
+  op->res.is_interviewer =
+      op->token &&
+      auth_token_verify(pp_bytes(op->token, op->token_len), s->token_hash);
+  if (!s->password_hash || op->res.is_interviewer)
     return 0;
   if (!op->password)
     return PP_EPASSWORD_REQUIRED;
@@ -214,6 +224,15 @@ static int sessions__do_delete(op_t *op) {
   return store_delete_session(op->cs->store, op->id);
 }
 
+static int sessions__do_set_language(op_t *op) {
+  store_session_t *s = &op->res.session;
+  int rc = sessions__load(op, s);
+  if (rc)
+    return rc;
+  memcpy(s->language, op->fields.language, sizeof s->language);
+  return store_update_session(op->cs->store, s);
+}
+
 static void sessions__work(uv_work_t *w) {
   op_t *op = w->data;
   int rc = PP_EINVAL;
@@ -229,6 +248,9 @@ static void sessions__work(uv_work_t *w) {
     break;
   case OP_DELETE:
     rc = sessions__do_delete(op);
+    break;
+  case OP_SET_LANGUAGE:
+    rc = sessions__do_set_language(op);
     break;
   case OP_SWEEP:
     rc = store_purge_expired(op->cs->store, pp_now_ms(), &op->purged);
@@ -307,6 +329,19 @@ int collab_sessions_delete(collab_sessions_t *cs, pp_bytes_t id,
     return PP_ENOTFOUND;
   op_t *op = sessions__op_new(cs, OP_DELETE, id, cred, cb, ctx);
   return op ? sessions__queue(op) : PP_ENOMEM;
+}
+
+int collab_sessions_set_language(collab_sessions_t *cs, pp_bytes_t id,
+                                 const char *language, collab_session_cb cb,
+                                 void *ctx) {
+  if (!pp_uuid_is_valid_v4(id))
+    return PP_ENOTFOUND;
+  op_t *op = sessions__op_new(cs, OP_SET_LANGUAGE, id, NULL, cb, ctx);
+  if (!op)
+    return PP_ENOMEM;
+  snprintf(op->fields.language, sizeof op->fields.language, "%s", language);
+  op->fields.has_language = true;
+  return sessions__queue(op);
 }
 
 int collab_sessions_sweep(collab_sessions_t *cs) {

@@ -17,6 +17,7 @@ typedef struct {
   int status;                     /* 0 or PP_E* */
   store_session_t session;        /* valid when status == 0 (not for delete) */
   char token[AUTH_TOKEN_LEN + 1]; /* create only: the one-time token */
+  bool is_interviewer; /* get: a valid interviewer token was presented */
 } collab_session_result_t;
 
 /* res is borrowed for the duration of the call. */
@@ -49,6 +50,11 @@ int collab_sessions_update(collab_sessions_t *cs, pp_bytes_t id,
 int collab_sessions_delete(collab_sessions_t *cs, pp_bytes_t id,
                            const collab_credentials_t *cred,
                            collab_session_cb cb, void *ctx);
+/* Sets the language of a live session (no credentials: the caller is a
+ * participant who already joined). cb receives the updated session. */
+int collab_sessions_set_language(collab_sessions_t *cs, pp_bytes_t id,
+                                 const char *language, collab_session_cb cb,
+                                 void *ctx);
 /* Purges expired sessions in the background, logging the count. */
 int collab_sessions_sweep(collab_sessions_t *cs);
 

@@ -161,8 +161,26 @@ static void api__on_session(void *ctx, const collab_session_result_t *res) {
     http_reply_json(req, 200, api__session_json(&res->session));
 }
 
+/* PATCH done: live rooms learn the change even if the client has gone. */
+static void api__on_updated(void *ctx, const collab_session_result_t *res) {
+  http_request_t *req = ctx;
+  collab_rooms_t *rooms = req->srv->deps.rooms;
+  if (!res->status && rooms)
+    collab_rooms_session_changed(rooms, &res->session);
+  api__on_session(ctx, res);
+}
+
 static void api__on_deleted(void *ctx, const collab_session_result_t *res) {
   http_request_t *req = ctx;
+  collab_rooms_t *rooms = req->srv->deps.rooms;
+  if (!res->status && rooms) {
+    char id[PP_UUID_LEN + 1];
+    size_t n =
+        req->route.param.len < PP_UUID_LEN ? req->route.param.len : PP_UUID_LEN;
+    memcpy(id, req->route.param.ptr, n);
+    id[n] = '\0';
+    collab_rooms_session_deleted(rooms, id);
+  }
   if (!http_request_resume(req))
     return;
   if (res->status)
@@ -277,7 +295,7 @@ static void api__session(http_request_t *req) {
     collab_session_fields_t fields;
     if (!api__parse_body(req, HTTP_SESSION_UPDATE, &fields))
       return;
-    rc = collab_sessions_update(cs, id, &cred, &fields, api__on_session, req);
+    rc = collab_sessions_update(cs, id, &cred, &fields, api__on_updated, req);
     collab_session_fields_clear(&fields);
   } else {
     rc = collab_sessions_delete(cs, id, &cred, api__on_deleted, req);

@@ -2,9 +2,14 @@
 #ifndef PP_HTTP_INTERNAL_H
 #define PP_HTTP_INTERNAL_H
 
+#include <libwebsockets.h>
+
 #include "http/cors.h"
+#include "http/realtime.h"
 #include "http/request.h"
 #include "http/server.h"
+
+typedef struct http_ws http_ws_t;
 
 struct http_server {
   http_deps_t deps;
@@ -18,7 +23,19 @@ struct http_server {
   size_t openapi_len;
   uint32_t id_prefix;
   uint64_t next_id;
+  http_mount_t mounts[HTTP_MAX_MOUNTS];
+  int n_mounts;
+  http_ws_t *websockets; /* live WebSocket connections */
 };
+
+/* realtime.c */
+http_mount_t *http__rt_mount(http_server_t *srv, pp_bytes_t name);
+void http__rt_polling(http_request_t *req);
+int http__rt_ws_filter(http_server_t *srv, struct lws *wsi, http_ws_t **out);
+void http__rt_ws_established(http_ws_t *ws);
+int http__rt_ws_receive(http_ws_t *ws, const void *in, size_t len);
+int http__rt_ws_writeable(http_ws_t *ws);
+void http__rt_ws_closed(http_ws_t *ws);
 
 /* Routes an /api request to its handler (api.c). */
 void http__api_dispatch(http_request_t *req);

@@ -11,7 +11,7 @@
 #include "http/router.h"
 #include "util/buf.h"
 
-#define HTTP_BODY_MAX (64 * 1024)
+#define HTTP_BODY_MAX (64 * 1024) /* REST bodies; Engine.IO uses its own */
 #define HTTP_MAX_EXTRA_HEADERS 8
 
 typedef struct http_server http_server_t;
@@ -49,6 +49,11 @@ struct http_request {
   bool body_too_large;
 
   bool in_flight; /* an async operation holds this request */
+  /* Called instead of orphaning when the client leaves while in_flight; the
+   * request is freed right after it returns. */
+  void (*on_abort)(http_request_t *req);
+  struct http_mount *mount; /* realtime requests: the Engine.IO mount */
+  char eio_sid[33];
   bool replied;
   int status;
   const char *content_type_out; /* static */

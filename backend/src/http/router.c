@@ -25,6 +25,17 @@ void http_route_match(pp_bytes_t target, http_route_t *out) {
   out->allowed = HTTP_METHOD_GET | HTTP_METHOD_HEAD;
 
   pp_bytes_t rest = path;
+  static const char *const realtime[] = {"socket.io", "engine.io"};
+  for (int i = 0; i < 2; i++) {
+    pp_bytes_t r = path;
+    if (route__take(&r, "/") && route__take(&r, realtime[i]) &&
+        (r.len == 0 || pp_bytes_eq(r, "/"))) {
+      out->id = HTTP_ROUTE_REALTIME;
+      out->param = pp_bytes(path.ptr + 1, strlen(realtime[i]));
+      out->allowed = HTTP_METHOD_GET | HTTP_METHOD_POST | HTTP_METHOD_OPTIONS;
+      return;
+    }
+  }
   if (!route__take(&rest, "/api"))
     return;
   if (rest.len && rest.ptr[0] != '/')

@@ -25,7 +25,9 @@ typedef enum {
   HTTP_ROUTE_SESSIONS,
   HTTP_ROUTE_SESSION, /* param = the id segment (not yet validated) */
   HTTP_ROUTE_OPENAPI,
-  HTTP_ROUTE_DOCS
+  HTTP_ROUTE_DOCS,
+  HTTP_ROUTE_REALTIME /* /socket.io/ or /engine.io/: param = "socket.io" or
+                         "engine.io" */
 } http_route_id_t;
 
 #define HTTP_PATH_MAX 2048

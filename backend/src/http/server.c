@@ -23,8 +23,11 @@
  * client sees the answer instead of a reset; larger ones close at once. */
 #define HTTP_DRAIN_MAX (1024 * 1024)
 
+/* Per connection: the HTTP transaction in progress, or the WebSocket the
+ * connection was upgraded to. */
 typedef struct {
   http_request_t *req;
+  http_ws_t *ws;
 } http_pss_t;
 
 static const char *const security_headers[][2] = {
@@ -204,7 +207,8 @@ static int http__write_response(http_request_t *req, struct lws *wsi,
         (int)strlen(req->content_type_out), &p, end);
   if (!failed && req->status != 204)
     failed = lws_add_http_header_content_length(wsi, req->resp_len, &p, end);
-  if (!failed && strncmp(req->route.path.ptr, "/api", 4) == 0)
+  if (!failed && (strncmp(req->route.path.ptr, "/api", 4) == 0 ||
+                  req->route.id == HTTP_ROUTE_REALTIME))
     failed = lws_add_http_header_by_name(
         wsi, (const unsigned char *)"cache-control:",
         (const unsigned char *)"no-store", 8, &p, end);
@@ -321,6 +325,11 @@ static http_request_t *http__request_new(http_server_t *srv, struct lws *wsi) {
   }
   req->target[n] = '\0';
   http_route_match(pp_bytes(req->target, n), &req->route);
+  if (req->route.id == HTTP_ROUTE_REALTIME) {
+    http_mount_t *mount = http__rt_mount(srv, req->route.param);
+    if (mount)
+      pp_buf_init(&req->body, mount->max_payload);
+  }
 
   req->host_len =
       http__copy_hdr(wsi, WSI_TOKEN_HOST, req->host, sizeof req->host);
@@ -385,6 +394,10 @@ int http__static_serve(http_request_t *req) {
 
 /* Decides what to do once headers (and any body) have arrived. */
 static int http__dispatch(http_request_t *req) {
+  if (req->route.id == HTTP_ROUTE_REALTIME) {
+    http__rt_polling(req);
+    return 0;
+  }
   if (req->route.id == HTTP_ROUTE_STATIC &&
       (req->method == HTTP_METHOD_GET || req->method == HTTP_METHOD_HEAD))
     return http__static_serve(req);
@@ -398,12 +411,12 @@ static int http__on_request(http_server_t *srv, struct lws *wsi,
   http_request_t *req = pss->req = http__request_new(srv, wsi);
   if (!req)
     return -1;
-  if (req->content_length > HTTP_BODY_MAX) {
+  if (req->content_length > (long long)req->body.max) {
     req->body_too_large = true;
     if (req->content_length > HTTP_DRAIN_MAX) {
       req->close_after = true;
       http_reply_error(req, 413, "payload_too_large",
-                       "the request body is larger than 64 KiB", NULL);
+                       "the request body is too large", NULL);
     }
     return 0; /* smaller oversized bodies are drained, then answered */
   }
@@ -441,7 +454,7 @@ static int http__callback(struct lws *wsi, enum lws_callback_reasons reason,
       return -1;
     if (pss->req->replied)
       return 0;
-    if (pss->req->body_too_large) {
+    if (pss->req->body_too_large && pss->req->route.id != HTTP_ROUTE_REALTIME) {
       http_reply_error(pss->req, 413, "payload_too_large",
                        "the request body is larger than 64 KiB", NULL);
       return 0;
@@ -464,10 +477,43 @@ static int http__callback(struct lws *wsi, enum lws_callback_reasons reason,
   case LWS_CALLBACK_CLOSED_HTTP:
   case LWS_CALLBACK_HTTP_DROP_PROTOCOL:
     if (pss && pss->req) {
-      if (pss->req->in_flight)
-        pss->req->wsi = NULL; /* freed by http_request_resume */
-      else
-        http__request_free(pss->req);
+      http_request_t *req = pss->req;
+      pss->req = NULL;
+      if (req->in_flight && req->on_abort) {
+        req->on_abort(req); /* the holder forgets it; we free it */
+        http__request_free(req);
+      } else if (req->in_flight) {
+        req->wsi = NULL; /* freed by http_request_resume */
+      } else {
+        http__request_free(req);
+      }
+    }
+    return 0;
+
+  case LWS_CALLBACK_FILTER_PROTOCOL_CONNECTION:
+    return srv ? http__rt_ws_filter(srv, wsi, &pss->ws) : -1;
+
+  case LWS_CALLBACK_ESTABLISHED:
+    if (!pss->ws)
+      return -1;
+    http__rt_ws_established(pss->ws);
+    return 0;
+
+  case LWS_CALLBACK_RECEIVE:
+    return pss->ws ? http__rt_ws_receive(pss->ws, in, len) : -1;
+
+  case LWS_CALLBACK_SERVER_WRITEABLE:
+    return pss->ws ? http__rt_ws_writeable(pss->ws) : -1;
+
+  case LWS_CALLBACK_CLOSED:
+  case LWS_CALLBACK_WSI_DESTROY:
+    if (pss && pss->ws) {
+      http__rt_ws_closed(pss->ws);
+      pss->ws = NULL;
+    }
+    if (reason == LWS_CALLBACK_WSI_DESTROY && pss && pss->req &&
+        !pss->req->in_flight) {
+      http__request_free(pss->req);
       pss->req = NULL;
     }
     return 0;

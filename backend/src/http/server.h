@@ -6,6 +6,7 @@
 #include <uv.h>
 
 #include "auth/limits.h"
+#include "collab/rooms.h"
 #include "collab/sessions.h"
 #include "util/config.h"
 
@@ -15,6 +16,8 @@ typedef struct {
   const pp_config_t *cfg;      /* borrowed */
   collab_sessions_t *sessions; /* borrowed */
   auth_limits_t *limits;       /* borrowed */
+  collab_rooms_t *rooms;       /* borrowed: live rooms to tell about REST
+                                  changes */
 } http_deps_t;
 
 /* Creates the lws context on loop and starts listening. Returns 0 and an owned

@@ -47,7 +47,17 @@
   X(store_sqlite_crud)                                                         \
   X(store_sqlite_purge_expired)                                                \
   X(store_sqlite_migrations_idempotent)                                        \
-  X(store_postgres_crud)
+  X(store_postgres_crud)                                                       \
+  X(eio_frame_vectors)                                                         \
+  X(eio_payload_vectors)                                                       \
+  X(eio_payload_callback_and_scratch)                                          \
+  X(eio_encode_vectors)                                                        \
+  X(eio_binary_roundtrip)                                                      \
+  X(sio_decode_vectors)                                                        \
+  X(sio_over_eio_messages)                                                     \
+  X(sio_encode_vectors)                                                        \
+  X(sio_placeholder_rules)                                                     \
+  X(sio_depth_and_namespace_limits)
 
 #define CHECK(cond)                                                            \
   do {                                                                         \

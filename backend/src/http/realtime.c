@@ -1,0 +1,324 @@
+/* Engine.IO transports over libwebsockets: long-polling requests and
+ * WebSocket connections are handed to the mounted eio_server, which answers
+ * through http_eio_transport(). Every buffer here has a maximum: one
+ * inbound message is capped at the mount's max payload, the outbound queue
+ * at HTTP_WS_MAX_OUTBOUND bytes (a client that does not read is closed). */
+#define _POSIX_C_SOURCE 200809L
+#include <libwebsockets.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "http/internal.h"
+#include "http/realtime.h"
+#include "util/error.h"
+#include "util/log.h"
+
+typedef struct ws_frame {
+  struct ws_frame *next;
+  bool binary;
+  size_t len;
+  unsigned char buf[]; /* LWS_PRE headroom, then the payload */
+} ws_frame_t;
+
+struct http_ws {
+  http_ws_t *prev, *next; /* the server's list of live WebSockets */
+  http_server_t *srv;
+  struct lws *wsi;
+  http_mount_t *mount;
+  void *conn; /* eio connection handle; NULL once detached */
+  pp_buf_t rx;
+  bool rx_binary;
+  bool rx_too_large;
+  ws_frame_t *q_head, *q_tail;
+  size_t q_bytes;
+  bool close_requested;
+  eio_query_t query;
+  char addr[64];
+};
+
+/* ---- helpers ------------------------------------------------------------- */
+
+/* Rebuilds "k=v&k=v" from lws's decoded URI argument fragments. */
+static void rt__query(struct lws *wsi, char *out, size_t outsz) {
+  size_t o = 0;
+  out[0] = '\0';
+  for (int n = 0; n < 16; n++) {
+    char frag[256];
+    int len = lws_hdr_copy_fragment(wsi, frag, sizeof frag,
+                                    WSI_TOKEN_HTTP_URI_ARGS, n);
+    if (len < 0)
+      break;
+    if (o + (size_t)len + 2 >= outsz)
+      break;
+    if (o)
+      out[o++] = '&';
+    memcpy(out + o, frag, (size_t)len);
+    o += (size_t)len;
+    out[o] = '\0';
+  }
+}
+
+http_mount_t *http__rt_mount(http_server_t *srv, pp_bytes_t name) {
+  for (int i = 0; i < srv->n_mounts; i++) {
+    if (pp_bytes_eq(name, srv->mounts[i].name))
+      return &srv->mounts[i];
+  }
+  return NULL;
+}
+
+/* Same-origin, allow-listed, or no Origin at all (non-browser clients). */
+static bool rt__origin_ok(http_server_t *srv, http_mount_t *m,
+                          pp_bytes_t origin, pp_bytes_t host) {
+  if (m->any_origin || origin.len == 0)
+    return true;
+  return http_cors_same_origin(origin, host) ||
+         http_cors_allowed(srv->cors, origin);
+}
+
+/* ---- long-polling --------------------------------------------------------- */
+
+static void rt__poll_aborted(http_request_t *req) {
+  if (req->mount && req->mount->eio)
+    eio_polling_aborted(req->mount->eio, req, req->eio_sid);
+}
+
+void http__rt_polling(http_request_t *req) {
+  http_server_t *srv = req->srv;
+  http_mount_t *m = http__rt_mount(srv, req->route.param);
+  struct lws *wsi = req->wsi;
+  if (!m) {
+    http_reply_error(req, 404, "not_found", "no such endpoint", NULL);
+    return;
+  }
+  pp_bytes_t origin =
+      req->origin_len > 0 ? pp_bytes(req->origin, (size_t)req->origin_len)
+                          : pp_bytes("", 0);
+  pp_bytes_t host = req->host_len > 0
+                        ? pp_bytes(req->host, (size_t)req->host_len)
+                        : pp_bytes("", 0);
+  if (!rt__origin_ok(srv, m, origin, host)) {
+    static const char body[] = "{\"code\":4,\"message\":\"Forbidden\"}";
+    http_reply(req, 403, "application/json", body, sizeof body - 1);
+    return;
+  }
+  if (m->any_origin) {
+    http_add_header(req, "Access-Control-Allow-Origin", "*");
+  } else if (origin.len && !http_cors_same_origin(origin, host)) {
+    http_add_header(req, "Access-Control-Allow-Origin", req->origin);
+    http_add_header(req, "Vary", "Origin");
+  }
+  if (req->method == HTTP_METHOD_OPTIONS) {
+    http_add_header(req, "Access-Control-Allow-Methods", "GET, POST");
+    http_add_header(req, "Access-Control-Allow-Headers", "Content-Type");
+    http_reply_no_content(req, 204);
+    return;
+  }
+  char query[1024];
+  rt__query(wsi, query, sizeof query);
+  eio_query_t q;
+  eio_query_parse(pp_bytes_str(query), &q);
+  snprintf(req->eio_sid, sizeof req->eio_sid, "%s", q.sid);
+  req->mount = m;
+  eio_http_method_t method = req->method == HTTP_METHOD_GET    ? EIO_HTTP_GET
+                             : req->method == HTTP_METHOD_POST ? EIO_HTTP_POST
+                                                               : EIO_HTTP_OTHER;
+  req->in_flight = true;
+  req->on_abort = rt__poll_aborted;
+  eio_handle_polling(m->eio, req, &q, method,
+                     pp_bytes(req->body.data, req->body.len),
+                     req->body_too_large, req->addr);
+}
+
+static void rt__http_reply(void *handle, int status, const char *ctype,
+                           const char *body, size_t len) {
+  http_request_t *req = handle;
+  req->on_abort = NULL;
+  if (!http_request_resume(req))
+    return;
+  http_reply(req, status, ctype, body, len);
+}
+
+/* ---- WebSocket ------------------------------------------------------------ */
+
+int http__rt_ws_filter(http_server_t *srv, struct lws *wsi, http_ws_t **out) {
+  *out = NULL;
+  char uri[128];
+  if (lws_hdr_copy(wsi, uri, sizeof uri, WSI_TOKEN_GET_URI) <= 0)
+    return -1;
+  http_route_t route;
+  http_route_match(pp_bytes_str(uri), &route);
+  http_mount_t *m = route.id == HTTP_ROUTE_REALTIME
+                        ? http__rt_mount(srv, route.param)
+                        : NULL;
+  if (!m)
+    return -1;
+  char origin[256] = "", host[256] = "";
+  int olen = lws_hdr_copy(wsi, origin, sizeof origin, WSI_TOKEN_ORIGIN);
+  int hlen = lws_hdr_copy(wsi, host, sizeof host, WSI_TOKEN_HOST);
+  if (!rt__origin_ok(srv, m, pp_bytes(origin, olen > 0 ? (size_t)olen : 0),
+                     pp_bytes(host, hlen > 0 ? (size_t)hlen : 0))) {
+    pp_logf(PP_LOG_INFO, "websocket refused", " reason=origin");
+    return -1;
+  }
+  http_ws_t *ws = calloc(1, sizeof *ws);
+  if (!ws)
+    return -1;
+  ws->srv = srv;
+  ws->wsi = wsi;
+  ws->mount = m;
+  char query[1024];
+  rt__query(wsi, query, sizeof query);
+  eio_query_parse(pp_bytes_str(query), &ws->query);
+  lws_get_peer_simple(wsi, ws->addr, sizeof ws->addr);
+  pp_buf_init(&ws->rx, m->max_payload);
+  /* link */
+  ws->next = srv->websockets;
+  if (srv->websockets)
+    srv->websockets->prev = ws;
+  srv->websockets = ws;
+  *out = ws;
+  return 0;
+}
+
+void http__rt_ws_established(http_ws_t *ws) {
+  ws->conn = eio_ws_open(ws->mount->eio, ws, &ws->query, ws->addr);
+  if (!ws->conn) {
+    /* Refused (bad query, unknown or upgraded sid): close through the
+     * normal path so that LWS_CALLBACK_CLOSED frees the state. */
+    ws->close_requested = true;
+    lws_callback_on_writable(ws->wsi);
+  }
+}
+
+int http__rt_ws_receive(http_ws_t *ws, const void *in, size_t len) {
+  struct lws *wsi = ws->wsi;
+  if (lws_is_first_fragment(wsi)) {
+    pp_buf_reset(&ws->rx);
+    ws->rx_binary = lws_frame_is_binary(wsi);
+    ws->rx_too_large = false;
+  }
+  if (!ws->rx_too_large && pp_buf_append(&ws->rx, in, len) != 0)
+    ws->rx_too_large = true;
+  if (!lws_is_final_fragment(wsi) || lws_remaining_packet_payload(wsi))
+    return 0;
+  if (ws->rx_too_large) {
+    static const char reason[] = "message too large";
+    lws_close_reason(wsi, LWS_CLOSE_STATUS_MESSAGE_TOO_LARGE,
+                     (unsigned char *)reason, sizeof reason - 1);
+    return -1;
+  }
+  if (ws->conn)
+    eio_ws_message(ws->mount->eio, ws->conn,
+                   pp_bytes(ws->rx.data ? ws->rx.data : "", ws->rx.len),
+                   ws->rx_binary);
+  /* Keep at most a small buffer between messages. */
+  if (ws->rx.cap > 16 * 1024)
+    pp_buf_free(&ws->rx);
+  else
+    pp_buf_reset(&ws->rx);
+  return 0;
+}
+
+int http__rt_ws_writeable(http_ws_t *ws) {
+  ws_frame_t *f = ws->q_head;
+  if (f) {
+    ws->q_head = f->next;
+    if (!ws->q_head)
+      ws->q_tail = NULL;
+    ws->q_bytes -= f->len;
+    int n = lws_write(ws->wsi, f->buf + LWS_PRE, f->len,
+                      f->binary ? LWS_WRITE_BINARY : LWS_WRITE_TEXT);
+    free(f);
+    if (n < 0)
+      return -1;
+    if (ws->q_head) {
+      lws_callback_on_writable(ws->wsi);
+      return 0;
+    }
+  }
+  if (ws->close_requested) {
+    lws_close_reason(ws->wsi,
+                     ws->conn ? LWS_CLOSE_STATUS_NORMAL
+                              : LWS_CLOSE_STATUS_POLICY_VIOLATION,
+                     NULL, 0);
+    return -1;
+  }
+  return 0;
+}
+
+static void rt__ws_unlink_free(http_ws_t *ws) {
+  http_server_t *srv = ws->srv;
+  if (ws->prev)
+    ws->prev->next = ws->next;
+  else if (srv->websockets == ws)
+    srv->websockets = ws->next;
+  if (ws->next)
+    ws->next->prev = ws->prev;
+  ws_frame_t *f = ws->q_head;
+  while (f) {
+    ws_frame_t *next = f->next;
+    free(f);
+    f = next;
+  }
+  pp_buf_free(&ws->rx);
+  free(ws);
+}
+
+void http__rt_ws_closed(http_ws_t *ws) {
+  if (ws->conn)
+    eio_ws_closed(ws->mount->eio, ws->conn);
+  ws->conn = NULL;
+  rt__ws_unlink_free(ws);
+}
+
+static int rt__ws_send(void *handle, const char *data, size_t len,
+                       bool binary) {
+  http_ws_t *ws = handle;
+  if (ws->close_requested)
+    return 0;
+  if (ws->q_bytes + len > HTTP_WS_MAX_OUTBOUND) {
+    pp_logf(PP_LOG_WARN, "websocket outbound queue full", " addr=%s bytes=%zu",
+            ws->addr, ws->q_bytes);
+    return PP_ETOOLARGE;
+  }
+  ws_frame_t *f = malloc(sizeof *f + LWS_PRE + len);
+  if (!f)
+    return PP_ENOMEM;
+  f->next = NULL;
+  f->binary = binary;
+  f->len = len;
+  memcpy(f->buf + LWS_PRE, data, len);
+  if (ws->q_tail)
+    ws->q_tail->next = f;
+  else
+    ws->q_head = f;
+  ws->q_tail = f;
+  ws->q_bytes += len;
+  lws_callback_on_writable(ws->wsi);
+  return 0;
+}
+
+static void rt__ws_close(void *handle) {
+  http_ws_t *ws = handle;
+  ws->close_requested = true;
+  lws_callback_on_writable(ws->wsi);
+}
+
+static const eio_transport_t rt_transport = {rt__http_reply, rt__ws_send,
+                                             rt__ws_close};
+
+const eio_transport_t *http_eio_transport(void) { return &rt_transport; }
+
+int http_server_mount_eio(http_server_t *srv, const char *name,
+                          eio_server_t *eio, bool any_origin,
+                          size_t max_payload) {
+  if (srv->n_mounts >= HTTP_MAX_MOUNTS)
+    return PP_EINVAL;
+  http_mount_t *m = &srv->mounts[srv->n_mounts++];
+  snprintf(m->name, sizeof m->name, "%s", name);
+  m->eio = eio;
+  m->any_origin = any_origin;
+  m->max_payload = max_payload;
+  return 0;
+}
