@@ -57,12 +57,19 @@
   X(sio_over_eio_messages)                                                     \
   X(sio_encode_vectors)                                                        \
   X(sio_placeholder_rules)                                                     \
-  X(sio_depth_and_namespace_limits)
+  X(sio_depth_and_namespace_limits)                                            \
+  X(varuint_vectors)                                                           \
+  X(awareness_roundtrip)                                                       \
+  X(awareness_rejects_malformed)
+
+/* Prints the context set by test_ctx (test_support.c) before a failure. */
+void test_print_ctx(void);
 
 #define CHECK(cond)                                                            \
   do {                                                                         \
     if (!(cond)) {                                                             \
       fprintf(stderr, "%s:%d: CHECK failed: %s\n", __FILE__, __LINE__, #cond); \
+      test_print_ctx();                                                        \
       exit(1);                                                                 \
     }                                                                          \
   } while (0)
@@ -73,6 +80,7 @@
     if (a_ != b_) {                                                            \
       fprintf(stderr, "%s:%d: %s == %lld, expected %lld\n", __FILE__,          \
               __LINE__, #a, a_, b_);                                           \
+      test_print_ctx();                                                        \
       exit(1);                                                                 \
     }                                                                          \
   } while (0)
@@ -83,6 +91,7 @@
     if (!a_ || !b_ || strcmp(a_, b_) != 0) {                                   \
       fprintf(stderr, "%s:%d: %s == \"%s\", expected \"%s\"\n", __FILE__,      \
               __LINE__, #a, a_ ? a_ : "(null)", b_ ? b_ : "(null)");           \
+      test_print_ctx();                                                        \
       exit(1);                                                                 \
     }                                                                          \
   } while (0)

@@ -14,17 +14,12 @@
 
 static char support__ctx[512];
 
-static void support__print_ctx(void) {
+void test_print_ctx(void) {
   if (support__ctx[0])
     fprintf(stderr, "  while checking %s\n", support__ctx);
 }
 
 void test_ctx(const char *fmt, ...) {
-  static int registered;
-  if (!registered) {
-    atexit(support__print_ctx);
-    registered = 1;
-  }
   va_list ap;
   va_start(ap, fmt);
   vsnprintf(support__ctx, sizeof support__ctx, fmt, ap);

@@ -8,8 +8,8 @@
  * embedded NUL bytes. */
 #define LIT(s) s, sizeof(s) - 1
 
-/* Names the table entry being checked. If a CHECK then fails (exit(1)), the
- * last context is printed; a passing test prints nothing. */
+/* Names the table entry being checked. If a CHECK then fails, the last
+ * context is printed (test_print_ctx); a passing test prints nothing. */
 void test_ctx(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* Creates a fresh directory under $TMPDIR (or /tmp). Returns owned path;
