@@ -60,7 +60,13 @@
   X(sio_depth_and_namespace_limits)                                            \
   X(varuint_vectors)                                                           \
   X(awareness_roundtrip)                                                       \
-  X(awareness_rejects_malformed)
+  X(awareness_rejects_malformed)                                               \
+  X(yupdate_accepts_yjs_updates)                                               \
+  X(yupdate_rejects_hostile_updates)                                           \
+  X(ystate_vector_vectors)                                                     \
+  X(doc_applies_yjs_updates)                                                   \
+  X(doc_diff_syncs_a_fresh_doc)                                                \
+  X(doc_rejects_invalid_update_and_keeps_content)
 
 /* Prints the context set by test_ctx (test_support.c) before a failure. */
 void test_print_ctx(void);

@@ -1,0 +1,1 @@
+// Intentionally empty: this crate only pulls in yffi's static library.
