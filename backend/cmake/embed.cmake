@@ -2,6 +2,7 @@
 #   cmake -DOUT=x.c -DVAR=name -DFILES="a;b" -P embed.cmake
 # The table is `const pp_embedded_t VAR[]` with `VAR_count` entries, each
 # NUL-terminated so text files can be used as C strings.
+string(REPLACE "|" ";" FILES "${FILES}")
 set(content "#include \"util/embedded.h\"\n\n")
 set(entries "")
 set(i 0)

@@ -60,6 +60,15 @@ static const collab_rooms_config_t pairpad_rooms = {
     .max_members = 32,
     .awareness_window_ms = 33,
     .max_execution_bytes = 64 * 1024,
+    .max_update_bytes = 512 * 1024,
+    .max_doc_bytes = 8 * 1024 * 1024,
+    .update_rate = 100,
+    .update_burst = 400,
+    .snapshot_every_updates = 500,
+    .snapshot_every_bytes = 512 * 1024,
+    .yupdate = {.max_clients = 256,
+                .max_structs = 100000,
+                .max_delete_ranges = 100000},
 };
 
 static void app__close_cb(uv_handle_t *h) { (void)h; }
@@ -173,8 +182,8 @@ int pp_app_run(const pp_config_t *cfg) {
     fprintf(stderr, "pairpad: out of memory\n");
     goto out;
   }
-  app.rooms = collab_rooms_new(&app.loop, &pairpad_rooms, app.sessions, limits,
-                               sio_room_transport());
+  app.rooms = collab_rooms_new(&app.loop, &pairpad_rooms, app.sessions, store,
+                               limits, sio_room_transport());
   if (!app.rooms) {
     fprintf(stderr, "pairpad: out of memory\n");
     goto out;

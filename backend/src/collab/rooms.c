@@ -10,7 +10,9 @@
 #include <string.h>
 
 #include "collab/awareness.h"
+#include "collab/doc.h"
 #include "collab/languages.h"
+#include "collab/persist.h"
 #include "util/clock.h"
 #include "util/error.h"
 #include "util/log.h"
@@ -40,7 +42,29 @@ struct collab_member {
   size_t n_claims;
   bool pending; /* some claim has a coalesced state waiting */
   int64_t last_relay_ms;
+  double update_tokens; /* code_change token bucket */
+  int64_t update_refill_ms;
 };
+
+typedef enum { DOC_NONE, DOC_LOADING, DOC_READY } doc_state_t;
+
+/* A code_change waiting to be durable; member is NULL once it left. */
+typedef struct write {
+  struct write *next;
+  collab_room_t *room;
+  collab_member_t *member;
+  int64_t ack_id;
+} write_t;
+
+/* A validated join waiting for the room's document to load. */
+typedef struct waiter {
+  struct waiter *next;
+  collab_join_req_t *req;
+  bool interviewer;
+  char title[COLLAB_NAME_MAX_CHARS * 16];
+  char language[25];
+  int64_t expires_at_ms;
+} waiter_t;
 
 struct collab_room {
   collab_room_t *hash_next;
@@ -54,12 +78,22 @@ struct collab_room {
   uv_timer_t flush; /* coalesced awareness */
   bool flush_armed;
   bool closing;
+  collab_doc_t *doc;
+  doc_state_t doc_state;
+  waiter_t *waiters;
+  write_t *writes;  /* code_changes not yet durable */
+  size_t jobs;      /* persistence jobs in flight for this room */
+  size_t doc_bytes; /* approximate encoded size */
+  size_t updates_since_snapshot;
+  size_t bytes_since_snapshot;
 };
 
 struct collab_join_req {
   collab_rooms_t *rooms;
   void *conn;
   char name[COLLAB_NAME_MAX_CHARS * 4 + 1];
+  char *state_vector; /* owned copy, NULL when none */
+  size_t state_vector_len;
   collab_join_cb cb;
   void *ctx;
   bool cancelled;
@@ -76,6 +110,7 @@ struct collab_rooms {
   uv_timer_t expiry;
   size_t handles_open;
   bool freeing;
+  collab_persist_t *persist;
 };
 
 /* Twelve colours that stay distinguishable on light and dark themes. */
@@ -111,6 +146,7 @@ static void rooms__handle_closed(uv_handle_t *h) {
 static void rooms__room_closed(uv_handle_t *h) {
   collab_room_t *room = h->data;
   collab_rooms_t *rooms = room->rooms;
+  collab_doc_free(room->doc);
   free(room);
   if (--rooms->handles_open == 0 && rooms->freeing)
     free(rooms);
@@ -236,30 +272,107 @@ static void rooms__announce_removal(collab_member_t *m) {
   pp_buf_free(&out);
 }
 
+/* ---- document lifecycle ---------------------------------------------------
+ */
+
+static void rooms__snapshot(collab_room_t *room);
+
+/* A room with nobody in it and nothing in flight leaves memory; a room that
+ * still has unsnapshotted edits writes a snapshot first. */
+static void rooms__maybe_unload(collab_room_t *room) {
+  if (room->closing || room->members || room->waiters || room->jobs ||
+      room->doc_state == DOC_LOADING)
+    return;
+  if (room->doc && room->updates_since_snapshot) {
+    rooms__snapshot(room);
+    return;
+  }
+  rooms__room_drop(room);
+}
+
+static void rooms__snapshot_done(void *ctx, int status) {
+  collab_room_t *room = ctx;
+  room->jobs--;
+  if (status)
+    pp_logf(PP_LOG_WARN, "snapshot not saved", " session=%s error=%s", room->id,
+            pp_errname(status));
+  rooms__maybe_unload(room);
+}
+
+/* Compaction: the encoded document replaces the snapshot; the log stays
+ * (playback) but loads replay only what follows the snapshot. */
+static void rooms__snapshot(collab_room_t *room) {
+  pp_buf_t state;
+  pp_buf_init(&state, (size_t)-1 / 4);
+  if (collab_doc_diff(room->doc, pp_bytes("", 0), &state) == 0 &&
+      collab_persist_snapshot(room->rooms->persist, room->id,
+                              pp_bytes(state.data, state.len),
+                              rooms__snapshot_done, room) == 0) {
+    room->jobs++;
+    room->doc_bytes = state.len;
+    room->updates_since_snapshot = 0;
+    room->bytes_since_snapshot = 0;
+  }
+  pp_buf_free(&state);
+}
+
+/* The text of a live document, for the `code` column (persist.h). */
+static int rooms__code(void *ctx, const char *session_id, pp_buf_t *out) {
+  collab_room_t *room = rooms__find(ctx, session_id);
+  if (!room || !room->doc)
+    return PP_ENOTFOUND;
+  return collab_doc_text(room->doc, out);
+}
+
 void collab_leave(collab_member_t *m) {
   collab_room_t *room = m->room;
   rooms__member_unlink(m);
+  for (write_t *w = room->writes; w; w = w->next) {
+    if (w->member == m)
+      w->member = NULL;
+  }
   rooms__announce_removal(m);
   json_t *left = json_pack("{s:s}", "id", m->id);
   rooms__broadcast_json(room, NULL, "user_left", left);
   pp_logf(PP_LOG_INFO, "left", " session=%s user=%s members=%zu", room->id,
           m->id, room->n_members);
   rooms__member_free(m);
-  if (!room->members)
-    rooms__room_drop(room);
+  rooms__maybe_unload(room);
+}
+
+static void rooms__fail_waiters(collab_room_t *room, const char *code,
+                                const char *message) {
+  while (room->waiters) {
+    waiter_t *w = room->waiters;
+    room->waiters = w->next;
+    if (!w->req->cancelled) {
+      collab_join_result_t out = {0};
+      out.error_code = code;
+      out.error_message = message;
+      w->req->cb(w->req->ctx, &out);
+    }
+    free(w->req->state_vector);
+    free(w->req);
+    free(w);
+  }
 }
 
 /* Ends a room: every member gets error {code, message} and is disconnected. */
 static void rooms__end_room(collab_room_t *room, const char *code,
                             const char *message) {
+  rooms__fail_waiters(room, code, message);
   while (room->members) {
     collab_member_t *m = room->members;
     rooms__member_unlink(m);
+    for (write_t *w = room->writes; w; w = w->next) {
+      if (w->member == m)
+        w->member = NULL;
+    }
     room->rooms->tr->kick(m->conn, code, message);
     rooms__member_free(m);
   }
   pp_logf(PP_LOG_INFO, "room ended", " session=%s reason=%s", room->id, code);
-  rooms__room_drop(room);
+  rooms__maybe_unload(room);
 }
 
 const char *collab_member_id(const collab_member_t *m) { return m->id; }
@@ -289,48 +402,51 @@ static const char *rooms__error_code(int err, const char **message) {
   }
 }
 
-static void rooms__join_done(void *ctx, const collab_session_result_t *res) {
-  collab_join_req_t *req = ctx;
-  collab_rooms_t *rooms = req->rooms;
+static void rooms__join_fail(collab_join_req_t *req, const char *code,
+                             const char *message) {
   collab_join_result_t out = {0};
-  if (req->cancelled || rooms->freeing) {
-    free(req);
+  out.error_code = code;
+  out.error_message = message;
+  req->cb(req->ctx, &out);
+}
+
+/* The document is ready: the member enters and gets the sync payload. */
+static void rooms__finish_join(collab_room_t *room, waiter_t *w) {
+  collab_join_req_t *req = w->req;
+  if (req->cancelled)
+    return;
+  if (room->n_members >= room->rooms->cfg.max_members) {
+    rooms__join_fail(req, "room_full",
+                     "This session has reached its participant limit.");
     return;
   }
-  collab_room_t *room = NULL;
-  if (res->status) {
-    out.error_code = rooms__error_code(res->status, &out.error_message);
-  } else if (!res->session.is_active) {
-    out.error_code = "session_ended";
-    out.error_message = "The interviewer has ended this session.";
-  } else if (!(room = rooms__room_get(rooms, &res->session))) {
-    out.error_code = "unavailable";
-    out.error_message = "out of memory";
-  } else if (room->n_members >= rooms->cfg.max_members) {
-    out.error_code = "room_full";
-    out.error_message = "This session has reached its participant limit.";
-  }
-  if (out.error_code) {
-    if (room && !room->members)
-      rooms__room_drop(room);
-    req->cb(req->ctx, &out);
-    free(req);
-    return;
-  }
-  collab_member_t *m = calloc(1, sizeof *m);
+  pp_buf_t update, sv;
+  pp_buf_init(&update, (size_t)-1 / 4);
+  pp_buf_init(&sv, 1 << 20);
+  int rc = collab_doc_diff(room->doc,
+                           pp_bytes(req->state_vector ? req->state_vector : "",
+                                    req->state_vector_len),
+                           &update);
+  if (!rc)
+    rc = collab_doc_state_vector(room->doc, &sv);
+  collab_member_t *m = rc ? NULL : calloc(1, sizeof *m);
   if (!m) {
-    out.error_code = "unavailable";
-    out.error_message = "out of memory";
-    if (!room->members)
-      rooms__room_drop(room);
-    req->cb(req->ctx, &out);
-    free(req);
+    pp_buf_free(&update);
+    pp_buf_free(&sv);
+    if (rc == PP_EINVAL)
+      rooms__join_fail(req, "invalid_state_vector",
+                       "state_vector is not a Yjs v1 state vector");
+    else
+      rooms__join_fail(req, "unavailable", "out of memory");
     return;
   }
+  collab_rooms_t *rooms = room->rooms;
   m->room = room;
   m->conn = req->conn;
-  m->interviewer = res->is_interviewer;
+  m->interviewer = w->interviewer;
   m->color = rooms__pick_color(room);
+  m->update_tokens = rooms->cfg.update_burst;
+  m->update_refill_ms = pp_mono_ms();
   snprintf(m->name, sizeof m->name, "%s", req->name);
   unsigned char raw[9];
   randombytes_buf(raw, sizeof raw);
@@ -342,15 +458,14 @@ static void rooms__join_done(void *ctx, const collab_session_result_t *res) {
     json_array_append_new(participants, rooms__user_json(o));
   json_array_append_new(participants, rooms__user_json(m));
   char expires[PP_RFC3339_LEN + 1];
-  pp_format_rfc3339(res->session.expires_at_ms, expires);
+  pp_format_rfc3339(w->expires_at_ms, expires);
+  collab_join_result_t out = {0};
   out.ack = json_pack("{s:b, s:o, s:o, s:{s:s, s:s, s:s, s:s}}", "ok", 1,
                       "user", rooms__user_json(m), "participants", participants,
-                      "session", "id", room->id, "title",
-                      res->session.title ? res->session.title : "", "language",
-                      res->session.language, "expires_at", expires);
-  /* The room keeps the freshest metadata. */
-  snprintf(room->language, sizeof room->language, "%s", res->session.language);
-  room->expires_at_ms = res->session.expires_at_ms;
+                      "session", "id", room->id, "title", w->title, "language",
+                      w->language, "expires_at", expires);
+  out.update = pp_bytes(update.data ? update.data : "", update.len);
+  out.state_vector = pp_bytes(sv.data ? sv.data : "", sv.len);
 
   rooms__broadcast_json(room, NULL, "user_joined", rooms__user_json(m));
   m->next = room->members;
@@ -362,7 +477,113 @@ static void rooms__join_done(void *ctx, const collab_session_result_t *res) {
           room->n_members);
   req->cb(req->ctx, &out);
   json_decref(out.ack);
-  free(req);
+  pp_buf_free(&update);
+  pp_buf_free(&sv);
+}
+
+static void rooms__drain_waiters(collab_room_t *room) {
+  while (room->waiters) {
+    waiter_t *w = room->waiters;
+    room->waiters = w->next;
+    rooms__finish_join(room, w);
+    free(w->req->state_vector);
+    free(w->req);
+    free(w);
+  }
+  rooms__maybe_unload(room);
+}
+
+/* Rebuilds the document from its snapshot and the log after it. */
+static void rooms__loaded(void *ctx, int status, store_doc_t *stored) {
+  collab_room_t *room = ctx;
+  room->jobs--;
+  collab_rooms_t *rooms = room->rooms;
+  if (status || !(room->doc = collab_doc_new(&rooms->cfg.yupdate))) {
+    room->doc_state = DOC_NONE;
+    rooms__fail_waiters(room, "unavailable",
+                        "The server cannot load this document right now.");
+    rooms__maybe_unload(room);
+    return;
+  }
+  size_t bytes = 0, skipped = 0;
+  if (stored->snapshot.data) {
+    if (collab_doc_apply(room->doc,
+                         pp_bytes(stored->snapshot.data, stored->snapshot.len),
+                         NULL))
+      skipped++;
+    bytes += stored->snapshot.len;
+  }
+  for (size_t i = 0; i < stored->n_updates; i++) {
+    if (collab_doc_apply(
+            room->doc,
+            pp_bytes(stored->updates[i].data, stored->updates[i].len), NULL))
+      skipped++;
+    bytes += stored->updates[i].len;
+  }
+  if (skipped)
+    pp_logf(PP_LOG_ERROR, "stored updates rejected on load",
+            " session=%s count=%zu", room->id, skipped);
+  room->doc_bytes = bytes;
+  room->updates_since_snapshot = stored->n_updates;
+  room->bytes_since_snapshot = bytes - stored->snapshot.len;
+  room->doc_state = DOC_READY;
+  pp_logf(PP_LOG_INFO, "document loaded", " session=%s updates=%zu bytes=%zu",
+          room->id, stored->n_updates, bytes);
+  rooms__drain_waiters(room);
+}
+
+static void rooms__join_done(void *ctx, const collab_session_result_t *res) {
+  collab_join_req_t *req = ctx;
+  collab_rooms_t *rooms = req->rooms;
+  if (req->cancelled || rooms->freeing) {
+    free(req->state_vector);
+    free(req);
+    return;
+  }
+  collab_room_t *room = NULL;
+  const char *code = NULL, *message = NULL;
+  if (res->status) {
+    code = rooms__error_code(res->status, &message);
+  } else if (!res->session.is_active) {
+    code = "session_ended";
+    message = "The interviewer has ended this session.";
+  } else if (!(room = rooms__room_get(rooms, &res->session))) {
+    code = "unavailable";
+    message = "out of memory";
+  }
+  waiter_t *w = code ? NULL : calloc(1, sizeof *w);
+  if (!w) {
+    rooms__join_fail(req, code ? code : "unavailable",
+                     code ? message : "out of memory");
+    free(req->state_vector);
+    free(req);
+    if (room)
+      rooms__maybe_unload(room);
+    return;
+  }
+  w->req = req;
+  w->interviewer = res->is_interviewer;
+  snprintf(w->title, sizeof w->title, "%s",
+           res->session.title ? res->session.title : "");
+  snprintf(w->language, sizeof w->language, "%s", res->session.language);
+  w->expires_at_ms = res->session.expires_at_ms;
+  /* The room keeps the freshest metadata. */
+  snprintf(room->language, sizeof room->language, "%s", res->session.language);
+  room->expires_at_ms = res->session.expires_at_ms;
+  w->next = room->waiters;
+  room->waiters = w;
+  if (room->doc_state == DOC_READY) {
+    rooms__drain_waiters(room);
+  } else if (room->doc_state == DOC_NONE) {
+    room->doc_state = DOC_LOADING;
+    if (collab_persist_load(rooms->persist, room->id, rooms__loaded, room)) {
+      room->doc_state = DOC_NONE;
+      rooms__fail_waiters(room, "unavailable", "out of memory");
+      rooms__maybe_unload(room);
+      return;
+    }
+    room->jobs++;
+  }
 }
 
 collab_join_req_t *collab_join(collab_rooms_t *rooms, void *conn,
@@ -382,6 +603,13 @@ collab_join_req_t *collab_join(collab_rooms_t *rooms, void *conn,
     *err_message = "This session does not exist (or was deleted).";
     return NULL;
   }
+  if (in->state_vector.len &&
+      collab_ystate_vector_validate(in->state_vector,
+                                    rooms->cfg.yupdate.max_clients)) {
+    *err_code = "invalid_state_vector";
+    *err_message = "state_vector is not a Yjs v1 state vector";
+    return NULL;
+  }
   int retry;
   if (in->password.len && !auth_limits_take(rooms->limits, AUTH_LIMIT_PASSWORD,
                                             pp_bytes_str(in->addr), &retry)) {
@@ -390,6 +618,16 @@ collab_join_req_t *collab_join(collab_rooms_t *rooms, void *conn,
     return NULL;
   }
   collab_join_req_t *req = calloc(1, sizeof *req);
+  if (req && in->state_vector.len) {
+    req->state_vector = malloc(in->state_vector.len);
+    if (req->state_vector) {
+      memcpy(req->state_vector, in->state_vector.ptr, in->state_vector.len);
+      req->state_vector_len = in->state_vector.len;
+    } else {
+      free(req);
+      req = NULL;
+    }
+  }
   if (!req) {
     *err_code = "unavailable";
     *err_message = "out of memory";
@@ -403,6 +641,7 @@ collab_join_req_t *collab_join(collab_rooms_t *rooms, void *conn,
   collab_credentials_t cred = {in->password, in->token};
   if (collab_sessions_get(rooms->sessions, in->session_id, &cred,
                           rooms__join_done, req)) {
+    free(req->state_vector);
     free(req);
     *err_code = "unavailable";
     *err_message = "The server cannot load this session right now.";
@@ -412,6 +651,106 @@ collab_join_req_t *collab_join(collab_rooms_t *rooms, void *conn,
 }
 
 void collab_join_cancel(collab_join_req_t *req) { req->cancelled = true; }
+
+/* ---- code_change ----------------------------------------------------------
+ */
+
+static void rooms__write_done(void *ctx, int status) {
+  write_t *w = ctx;
+  collab_room_t *room = w->room;
+  write_t **pp = &room->writes;
+  while (*pp && *pp != w)
+    pp = &(*pp)->next;
+  if (*pp)
+    *pp = w->next;
+  room->jobs--;
+  if (w->member && w->ack_id >= 0)
+    room->rooms->tr->ack(w->member->conn, w->ack_id,
+                         status ? "storage_error" : NULL,
+                         status ? "The update was applied but could not be "
+                                  "saved; it will be resent on reconnect."
+                                : NULL);
+  free(w);
+  const collab_rooms_config_t *cfg = &room->rooms->cfg;
+  if (room->doc &&
+      (room->updates_since_snapshot >= cfg->snapshot_every_updates ||
+       room->bytes_since_snapshot >= cfg->snapshot_every_bytes))
+    rooms__snapshot(room);
+  rooms__maybe_unload(room);
+}
+
+static bool rooms__take_update_token(collab_member_t *m) {
+  const collab_rooms_config_t *cfg = &m->room->rooms->cfg;
+  int64_t now = pp_mono_ms();
+  m->update_tokens +=
+      (double)(now - m->update_refill_ms) / 1000.0 * cfg->update_rate;
+  if (m->update_tokens > cfg->update_burst)
+    m->update_tokens = cfg->update_burst;
+  m->update_refill_ms = now;
+  if (m->update_tokens < 1.0)
+    return false;
+  m->update_tokens -= 1.0;
+  return true;
+}
+
+int collab_code_change(collab_member_t *m, pp_bytes_t update, int64_t ack_id,
+                       const char **err_code, const char **err_message,
+                       bool *close) {
+  collab_room_t *room = m->room;
+  const collab_rooms_config_t *cfg = &room->rooms->cfg;
+  *close = false;
+  if (update.len > cfg->max_update_bytes) {
+    *err_code = "payload_too_large";
+    *err_message = "This update is larger than the server accepts.";
+    return PP_ETOOLARGE;
+  }
+  if (!rooms__take_update_token(m)) {
+    *err_code = "rate_limited";
+    *err_message = "Too many edits per second; this one was not applied.";
+    return PP_ERATELIMITED;
+  }
+  if (room->doc_bytes + update.len > cfg->max_doc_bytes) {
+    *err_code = "document_too_large";
+    *err_message = "The document has reached its size limit.";
+    return PP_ETOOLARGE;
+  }
+  collab_yupdate_stats_t stats;
+  int rc = collab_doc_apply(room->doc, update, &stats);
+  if (rc == PP_EINVAL) {
+    *err_code = "invalid_update";
+    *err_message = "This is not a Yjs update of the session's document.";
+    *close = true;
+    pp_logf(PP_LOG_WARN, "invalid update", " session=%s user=%s bytes=%zu",
+            room->id, m->id, update.len);
+    return rc;
+  }
+  if (rc) {
+    *err_code = "unavailable";
+    *err_message = "out of memory";
+    return rc;
+  }
+  room->doc_bytes += update.len;
+  room->updates_since_snapshot++;
+  room->bytes_since_snapshot += update.len;
+  rooms__broadcast_bytes(room, m, "code_change", update);
+  write_t *w = calloc(1, sizeof *w);
+  if (w) {
+    w->room = room;
+    w->member = m;
+    w->ack_id = ack_id;
+    if (collab_persist_update(room->rooms->persist, room->id, update, m->id,
+                              m->name, rooms__write_done, w) == 0) {
+      w->next = room->writes;
+      room->writes = w;
+      room->jobs++;
+      return 0;
+    }
+    free(w);
+  }
+  *err_code = "storage_error";
+  *err_message = "The update was applied but could not be queued for saving.";
+  return PP_ENOMEM;
+}
 
 /* ---- awareness ------------------------------------------------------------
  */
@@ -641,7 +980,7 @@ static void rooms__on_expiry(uv_timer_t *t) {
     collab_room_t *room = rooms->buckets[b];
     while (room) {
       collab_room_t *next = room->hash_next;
-      if (room->expires_at_ms <= now)
+      if (room->expires_at_ms <= now && (room->members || room->waiters))
         rooms__end_room(room, "session_expired", "This session has expired.");
       room = next;
     }
@@ -655,12 +994,17 @@ size_t collab_rooms_count(const collab_rooms_t *rooms) { return rooms->count; }
 
 collab_rooms_t *collab_rooms_new(uv_loop_t *loop,
                                  const collab_rooms_config_t *cfg,
-                                 collab_sessions_t *sessions,
+                                 collab_sessions_t *sessions, store_t *store,
                                  auth_limits_t *limits,
                                  const collab_transport_t *transport) {
   collab_rooms_t *rooms = calloc(1, sizeof *rooms);
   if (!rooms)
     return NULL;
+  rooms->persist = collab_persist_new(loop, store, rooms__code, rooms);
+  if (!rooms->persist) {
+    free(rooms);
+    return NULL;
+  }
   rooms->loop = loop;
   rooms->cfg = *cfg;
   rooms->sessions = sessions;
@@ -687,9 +1031,22 @@ void collab_rooms_free(collab_rooms_t *rooms) {
         rooms__member_unlink(m);
         rooms__member_free(m);
       }
+      while (room->writes) {
+        write_t *w = room->writes;
+        room->writes = w->next;
+        free(w);
+      }
+      while (room->waiters) {
+        waiter_t *w = room->waiters;
+        room->waiters = w->next;
+        free(w->req->state_vector);
+        free(w->req);
+        free(w);
+      }
       rooms__room_drop(room);
     }
   }
+  collab_persist_free(rooms->persist);
   uv_timer_stop(&rooms->expiry);
   uv_close((uv_handle_t *)&rooms->expiry, rooms__handle_closed);
 }

@@ -12,6 +12,7 @@
 
 #include "auth/limits.h"
 #include "collab/sessions.h"
+#include "collab/yupdate.h"
 #include "store/store.h"
 #include "util/bytes.h"
 
@@ -23,10 +24,17 @@ typedef struct collab_join_req collab_join_req_t;
 #define COLLAB_MAX_CLIENT_IDS 4 /* awareness client ids per member */
 
 typedef struct {
-  size_t max_members;           /* per room */
-  unsigned awareness_window_ms; /* a member's cursor updates relayed at most
-                                   once per window; bursts coalesce */
-  size_t max_execution_bytes;   /* serialized `execution` payload */
+  size_t max_members;            /* per room */
+  unsigned awareness_window_ms;  /* a member's cursor updates relayed at most
+                                    once per window; bursts coalesce */
+  size_t max_execution_bytes;    /* serialized `execution` payload */
+  size_t max_update_bytes;       /* one code_change */
+  size_t max_doc_bytes;          /* snapshot + updates since, approximately */
+  double update_rate;            /* code_change per second per member, */
+  double update_burst;           /* after a burst of this many */
+  size_t snapshot_every_updates; /* compaction triggers */
+  size_t snapshot_every_bytes;
+  collab_yupdate_limits_t yupdate; /* validator bounds per update */
 } collab_rooms_config_t;
 
 /* How rooms reach connections; conn is the transport's opaque handle. */
@@ -38,31 +46,39 @@ typedef struct {
   /* Sends error {code, message} and disconnects. The member attached to
    * conn is freed right after this returns: forget it. */
   void (*kick)(void *conn, const char *code, const char *message);
+  /* Answers the event that carried ack_id: {ok:true} when code is NULL,
+   * else {ok:false, error:{code, message}}. */
+  void (*ack)(void *conn, int64_t ack_id, const char *code,
+              const char *message);
 } collab_transport_t;
 
 /* Everything borrowed must outlive the rooms. */
 collab_rooms_t *collab_rooms_new(uv_loop_t *loop,
                                  const collab_rooms_config_t *cfg,
-                                 collab_sessions_t *sessions,
+                                 collab_sessions_t *sessions, store_t *store,
                                  auth_limits_t *limits,
                                  const collab_transport_t *transport);
-/* Kicks nobody: call after every connection is gone. Frees once the rooms'
- * timers have closed on the loop. */
+/* Kicks nobody: call after every connection is gone and the loop has run
+ * the rooms' last writes (snapshots of rooms that emptied). Frees once the
+ * rooms' timers have closed on the loop. */
 void collab_rooms_free(collab_rooms_t *rooms);
 
 typedef struct {
   pp_bytes_t session_id;
   pp_bytes_t name;
-  pp_bytes_t password; /* len 0 = none */
-  pp_bytes_t token;    /* len 0 = none */
-  const char *addr;    /* client address, for throttling */
+  pp_bytes_t password;     /* len 0 = none */
+  pp_bytes_t token;        /* len 0 = none */
+  pp_bytes_t state_vector; /* the client's Yjs state vector; len 0 = none */
+  const char *addr;        /* client address, for throttling */
 } collab_join_t;
 
 typedef struct {
   collab_member_t *member; /* NULL when the join failed */
   const char *error_code;  /* static, when failed */
   const char *error_message;
-  json_t *ack; /* owned by the callee (steal it): the join ack object */
+  json_t *ack;       /* the join ack object without the bytes (borrowed) */
+  pp_bytes_t update; /* server diff against the client's state vector */
+  pp_bytes_t state_vector; /* the server's state vector */
 } collab_join_result_t;
 
 typedef void (*collab_join_cb)(void *ctx, collab_join_result_t *res);
@@ -86,6 +102,13 @@ void collab_leave(collab_member_t *member);
  * *err_code set. */
 int collab_awareness(collab_member_t *member, pp_bytes_t update,
                      const char **err_code);
+/* A Yjs update from member: validated, applied, relayed to the others at
+ * once, and acknowledged (transport ack with ack_id, when >= 0) once it is
+ * durable. Returns 0, or an error with *err_code and *err_message; *close is
+ * set when the update was malformed (the caller closes the connection). */
+int collab_code_change(collab_member_t *member, pp_bytes_t update,
+                       int64_t ack_id, const char **err_code,
+                       const char **err_message, bool *close);
 /* Persists and broadcasts a language change. */
 int collab_set_language(collab_member_t *member, pp_bytes_t language,
                         const char **err_code);

@@ -2,7 +2,10 @@
  * WebSocket connections are handed to the mounted eio_server, which answers
  * through http_eio_transport(). Every buffer here has a maximum: one
  * inbound message is capped at the mount's max payload, the outbound queue
- * at HTTP_WS_MAX_OUTBOUND bytes (a client that does not read is closed). */
+ * at HTTP_WS_MAX_OUTBOUND bytes. A client that reads slowly has its input
+ * paused until its queue drains; one that does not read at all overflows
+ * the queue and is dropped, and a close waits at most RT_WS_CLOSE_GRACE_S
+ * for the peer to take the last frames. */
 #define _POSIX_C_SOURCE 200809L
 #include <libwebsockets.h>
 #include <stdio.h>
@@ -13,6 +16,15 @@
 #include "http/realtime.h"
 #include "util/error.h"
 #include "util/log.h"
+
+/* How long a closing WebSocket may take to flush its queue and the close
+ * frame: a peer that stopped reading cannot hold the connection open. */
+#define RT_WS_CLOSE_GRACE_S 5
+/* Input is paused above RT_WS_RX_PAUSE queued bytes and resumed below
+ * RT_WS_RX_RESUME: what a client sends is mostly answered (echoes, acks,
+ * relays), so reading on would only grow its queue. */
+#define RT_WS_RX_PAUSE (HTTP_WS_MAX_OUTBOUND / 2)
+#define RT_WS_RX_RESUME (HTTP_WS_MAX_OUTBOUND / 4)
 
 typedef struct ws_frame {
   struct ws_frame *next;
@@ -33,6 +45,8 @@ struct http_ws {
   ws_frame_t *q_head, *q_tail;
   size_t q_bytes;
   bool close_requested;
+  bool rx_paused;  /* lws_rx_flow_control(wsi, 0) is in effect */
+  bool overflowed; /* the queue hit its cap; the connection is being killed */
   eio_query_t query;
   char addr[64];
 };
@@ -76,7 +90,7 @@ static bool rt__origin_ok(http_server_t *srv, http_mount_t *m,
          http_cors_allowed(srv->cors, origin);
 }
 
-/* ---- long-polling --------------------------------------------------------- */
+/* ---- long-polling -------------------------------------------------------- */
 
 static void rt__poll_aborted(http_request_t *req) {
   if (req->mount && req->mount->eio)
@@ -91,8 +105,8 @@ void http__rt_polling(http_request_t *req) {
     http_reply_error(req, 404, "not_found", "no such endpoint", NULL);
     return;
   }
-  pp_bytes_t origin =
-      req->origin_len > 0 ? pp_bytes(req->origin, (size_t)req->origin_len)
+  pp_bytes_t origin = req->origin_len > 0
+                          ? pp_bytes(req->origin, (size_t)req->origin_len)
                           : pp_bytes("", 0);
   pp_bytes_t host = req->host_len > 0
                         ? pp_bytes(req->host, (size_t)req->host_len)
@@ -139,7 +153,7 @@ static void rt__http_reply(void *handle, int status, const char *ctype,
   http_reply(req, status, ctype, body, len);
 }
 
-/* ---- WebSocket ------------------------------------------------------------ */
+/* ---- WebSocket ----------------------------------------------------------- */
 
 int http__rt_ws_filter(http_server_t *srv, struct lws *wsi, http_ws_t **out) {
   *out = NULL;
@@ -148,9 +162,8 @@ int http__rt_ws_filter(http_server_t *srv, struct lws *wsi, http_ws_t **out) {
     return -1;
   http_route_t route;
   http_route_match(pp_bytes_str(uri), &route);
-  http_mount_t *m = route.id == HTTP_ROUTE_REALTIME
-                        ? http__rt_mount(srv, route.param)
-                        : NULL;
+  http_mount_t *m =
+      route.id == HTTP_ROUTE_REALTIME ? http__rt_mount(srv, route.param) : NULL;
   if (!m)
     return -1;
   char origin[256] = "", host[256] = "";
@@ -187,6 +200,7 @@ void http__rt_ws_established(http_ws_t *ws) {
     /* Refused (bad query, unknown or upgraded sid): close through the
      * normal path so that LWS_CALLBACK_CLOSED frees the state. */
     ws->close_requested = true;
+    lws_set_timeout(ws->wsi, PENDING_TIMEOUT_CLOSE_SEND, RT_WS_CLOSE_GRACE_S);
     lws_callback_on_writable(ws->wsi);
   }
 }
@@ -232,6 +246,11 @@ int http__rt_ws_writeable(http_ws_t *ws) {
     free(f);
     if (n < 0)
       return -1;
+    if (ws->rx_paused && !ws->close_requested &&
+        ws->q_bytes < RT_WS_RX_RESUME) {
+      ws->rx_paused = false;
+      lws_rx_flow_control(ws->wsi, 1);
+    }
     if (ws->q_head) {
       lws_callback_on_writable(ws->wsi);
       return 0;
@@ -247,6 +266,17 @@ int http__rt_ws_writeable(http_ws_t *ws) {
   return 0;
 }
 
+static void rt__ws_free_queue(http_ws_t *ws) {
+  ws_frame_t *f = ws->q_head;
+  while (f) {
+    ws_frame_t *next = f->next;
+    free(f);
+    f = next;
+  }
+  ws->q_head = ws->q_tail = NULL;
+  ws->q_bytes = 0;
+}
+
 static void rt__ws_unlink_free(http_ws_t *ws) {
   http_server_t *srv = ws->srv;
   if (ws->prev)
@@ -255,12 +285,7 @@ static void rt__ws_unlink_free(http_ws_t *ws) {
     srv->websockets = ws->next;
   if (ws->next)
     ws->next->prev = ws->prev;
-  ws_frame_t *f = ws->q_head;
-  while (f) {
-    ws_frame_t *next = f->next;
-    free(f);
-    f = next;
-  }
+  rt__ws_free_queue(ws);
   pp_buf_free(&ws->rx);
   free(ws);
 }
@@ -280,6 +305,13 @@ static int rt__ws_send(void *handle, const char *data, size_t len,
   if (ws->q_bytes + len > HTTP_WS_MAX_OUTBOUND) {
     pp_logf(PP_LOG_WARN, "websocket outbound queue full", " addr=%s bytes=%zu",
             ws->addr, ws->q_bytes);
+    /* The peer is not reading: a graceful close would wait behind the
+     * queue for a drain that does not come, so drop the queue and kill the
+     * connection at once (lws reports LWS_CALLBACK_CLOSED as usual). */
+    ws->overflowed = true;
+    ws->close_requested = true;
+    rt__ws_free_queue(ws);
+    lws_set_timeout(ws->wsi, PENDING_TIMEOUT_USER_OK, LWS_TO_KILL_ASYNC);
     return PP_ETOOLARGE;
   }
   ws_frame_t *f = malloc(sizeof *f + LWS_PRE + len);
@@ -295,13 +327,20 @@ static int rt__ws_send(void *handle, const char *data, size_t len,
     ws->q_head = f;
   ws->q_tail = f;
   ws->q_bytes += len;
+  if (!ws->rx_paused && ws->q_bytes > RT_WS_RX_PAUSE) {
+    ws->rx_paused = true;
+    lws_rx_flow_control(ws->wsi, 0);
+  }
   lws_callback_on_writable(ws->wsi);
   return 0;
 }
 
 static void rt__ws_close(void *handle) {
   http_ws_t *ws = handle;
+  if (ws->overflowed)
+    return; /* already being killed; a timeout here would cancel that */
   ws->close_requested = true;
+  lws_set_timeout(ws->wsi, PENDING_TIMEOUT_CLOSE_SEND, RT_WS_CLOSE_GRACE_S);
   lws_callback_on_writable(ws->wsi);
 }
 

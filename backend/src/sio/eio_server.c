@@ -192,8 +192,8 @@ static void eio__flush_poll(eio_socket_t *s) {
   pp_buf_init(&out, (size_t)-1 / 4);
   int rc = 0;
   for (out_pkt_t *p = s->q_head; p && !rc; p = p->next)
-    rc = eio_payload_append(&out, p->type, p->binary,
-                            pp_bytes(p->data, p->len));
+    rc =
+        eio_payload_append(&out, p->type, p->binary, pp_bytes(p->data, p->len));
   void *req = s->poll_req;
   s->poll_req = NULL;
   eio__free_queue(s);

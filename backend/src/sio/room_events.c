@@ -69,8 +69,14 @@ static void ev__kick(void *conn, const char *code, const char *message) {
   sio_socket_disconnect(rc->sock, code); /* frees rc via on_disconnect */
 }
 
+static void ev__ack(void *conn, int64_t ack_id, const char *code,
+                    const char *message) {
+  room_conn_t *rc = conn;
+  ev__answer(rc->sock, ack_id, code, message);
+}
+
 static const collab_transport_t room_transport = {ev__send_json, ev__send_bytes,
-                                                  ev__kick};
+                                                  ev__kick, ev__ack};
 
 const collab_transport_t *sio_room_transport(void) { return &room_transport; }
 
@@ -115,9 +121,14 @@ static void ev__joined(void *ctx, collab_join_result_t *res) {
   }
   rc->member = res->member;
   if (rc->join_ack >= 0) {
+    /* update and state_vector travel as binary attachments */
+    json_t *ack = json_deep_copy(res->ack);
+    json_object_set_new(ack, "update", sio_placeholder_new(0));
+    json_object_set_new(ack, "state_vector", sio_placeholder_new(1));
     json_t *args = json_array();
-    json_array_append(args, res->ack);
-    sio_ack(rc->sock, rc->join_ack, args, NULL, 0);
+    json_array_append_new(args, ack);
+    pp_bytes_t att[2] = {res->update, res->state_vector};
+    sio_ack(rc->sock, rc->join_ack, args, att, 2);
   }
 }
 
@@ -135,10 +146,14 @@ static void ev__join(void *app, room_conn_t *rc, const sio_event_t *ev) {
   in.name = ev__str(p, "name", &bad);
   in.password = ev__str(p, "password", &bad);
   in.token = ev__str(p, "token", &bad);
+  json_t *sv = json_object_get(p, "state_vector");
+  if (sv && !json_is_null(sv) && !ev__bytes_arg(ev, sv, &in.state_vector))
+    bad = true;
   in.addr = sio_socket_addr(rc->sock);
   if (bad) {
     ev__answer(rc->sock, ev->ack_id, "invalid_join",
-               "join takes {session_id, name, password?, token?}");
+               "join takes {session_id, name, password?, token?, "
+               "state_vector?: bytes}");
     return;
   }
   const char *code = NULL, *message = NULL;
@@ -196,9 +211,20 @@ static void ev__event(void *app, sio_socket_t *sock, const sio_event_t *ev) {
                code ? "execution takes {run_id, type: started|output|finished}"
                     : NULL);
   } else if (strcmp(ev->name, "code_change") == 0) {
-    ev__answer(sock, ev->ack_id, "not_supported",
-               "shared documents are not part of this server build yet; the "
-               "update was not stored or relayed");
+    pp_bytes_t bytes;
+    const char *message = NULL;
+    bool close = false;
+    if (!ev__bytes_arg(ev, arg0, &bytes)) {
+      code = "invalid_update";
+      message = "code_change takes one Yjs update (bytes)";
+      close = true;
+    } else if (collab_code_change(rc->member, bytes, ev->ack_id, &code,
+                                  &message, &close) == 0) {
+      return; /* acknowledged once durable */
+    }
+    ev__answer(sock, ev->ack_id, code, message);
+    if (close)
+      sio_socket_close_connection(sock, code);
   } else {
     ev__answer(sock, ev->ack_id, "unknown_event", "unknown event");
   }

@@ -17,7 +17,15 @@ typedef struct {
   int (*update_session)(store__conn_t *c, const store_session_t *s);
   int (*delete_session)(store__conn_t *c, const char *id);
   int (*purge_expired)(store__conn_t *c, int64_t now_ms, long *purged);
+  int (*append_updates)(store__conn_t *c, const store_update_t *u, size_t n,
+                        const store_code_t *codes, size_t ncodes);
+  int (*load_doc)(store__conn_t *c, const char *session_id, store_doc_t *out);
+  int (*save_snapshot)(store__conn_t *c, const char *session_id,
+                       pp_bytes_t state);
 } store__backend_t;
+
+/* Appends a copy of bytes to d->updates (store.c). */
+int store__doc_push(store_doc_t *d, const void *bytes, size_t len);
 
 extern const store__backend_t store__sqlite_backend;
 extern const store__backend_t store__postgres_backend;

@@ -46,6 +46,29 @@ static const struct {
      "DELETE FROM sessions WHERE expires_at <= to_timestamp($1::bigint / "
      "1000.0)",
      1},
+    /* Updates of a session deleted meanwhile are dropped, not errors. */
+    {"pp_log_insert",
+     "INSERT INTO session_updates (session_id, data, author, author_name, "
+     "created_at) SELECT $1::uuid, $2::bytea, $3, $4, to_timestamp($5::bigint "
+     "/ 1000.0) WHERE EXISTS (SELECT 1 FROM sessions WHERE id = $1::uuid)",
+     5},
+    {"pp_code_update", "UPDATE sessions SET code = $2 WHERE id = $1", 2},
+    {"pp_snap_select",
+     "SELECT state, last_update_id FROM session_snapshots WHERE session_id = "
+     "$1",
+     1},
+    {"pp_log_select",
+     "SELECT data FROM session_updates WHERE session_id = $1 AND id > "
+     "$2::bigint ORDER BY id",
+     2},
+    {"pp_snap_upsert",
+     "INSERT INTO session_snapshots (session_id, state, last_update_id, "
+     "updated_at) SELECT $1::uuid, $2::bytea, COALESCE((SELECT max(id) FROM "
+     "session_updates WHERE session_id = $1::uuid), 0), now() WHERE EXISTS "
+     "(SELECT 1 FROM sessions WHERE id = $1::uuid) ON CONFLICT (session_id) DO "
+     "UPDATE SET state = excluded.state, last_update_id = "
+     "excluded.last_update_id, updated_at = excluded.updated_at",
+     2},
 };
 
 static void pg__close(store__conn_t *c) {
@@ -319,6 +342,112 @@ static int pg__purge_expired(store__conn_t *c, int64_t now_ms, long *purged) {
   return 0;
 }
 
+/* Runs a prepared statement with text and binary parameters. */
+static PGresult *pg__run_fmt(store__conn_t *c, const char *name, int n,
+                             const char *const *values, const int *lengths,
+                             const int *formats, int *rc) {
+  PGresult *r = PQexecPrepared(c->pg, name, n, values, lengths, formats, 1);
+  ExecStatusType st = PQresultStatus(r);
+  if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK) {
+    *rc = 0;
+    return r;
+  }
+  PQclear(r);
+  *rc = PQstatus(c->pg) == CONNECTION_OK ? PP_ESTORE : PP_EUNAVAILABLE;
+  return NULL;
+}
+
+static int pg__simple(store__conn_t *c, const char *sql) {
+  PGresult *r = PQexec(c->pg, sql);
+  int ok = PQresultStatus(r) == PGRES_COMMAND_OK;
+  PQclear(r);
+  return ok ? 0 : PP_ESTORE;
+}
+
+static int pg__append_updates(store__conn_t *c, const store_update_t *u,
+                              size_t n, const store_code_t *codes,
+                              size_t ncodes) {
+  int rc = pg__ready(c);
+  if (rc)
+    return rc;
+  if ((rc = pg__simple(c, "BEGIN")))
+    return rc;
+  for (size_t i = 0; !rc && i < n; i++) {
+    char created[24];
+    snprintf(created, sizeof created, "%lld", (long long)u[i].created_at_ms);
+    const char *values[5] = {u[i].session_id, u[i].data.ptr, u[i].author,
+                             u[i].author_name, created};
+    int lengths[5] = {0, (int)u[i].data.len, 0, 0, 0};
+    int formats[5] = {0, 1, 0, 0, 0};
+    PQclear(pg__run_fmt(c, "pp_log_insert", 5, values, lengths, formats, &rc));
+  }
+  for (size_t i = 0; !rc && i < ncodes; i++) {
+    const char *values[2] = {codes[i].session_id, codes[i].code.ptr};
+    int lengths[2] = {0, (int)codes[i].code.len};
+    int formats[2] = {0, 1}; /* binary text = raw UTF-8 bytes, no NUL needed */
+    PQclear(pg__run_fmt(c, "pp_code_update", 2, values, lengths, formats, &rc));
+  }
+  if (!rc)
+    rc = pg__simple(c, "COMMIT");
+  if (rc)
+    pg__simple(c, "ROLLBACK");
+  return rc;
+}
+
+static int pg__load_doc(store__conn_t *c, const char *session_id,
+                        store_doc_t *out) {
+  memset(out, 0, sizeof *out);
+  int rc = pg__ready(c);
+  if (rc)
+    return rc;
+  if ((rc = pg__simple(c, "BEGIN ISOLATION LEVEL REPEATABLE READ")))
+    return rc;
+  const char *values[2] = {session_id, "0"};
+  PGresult *r = pg__run_fmt(c, "pp_snap_select", 1, values, NULL, NULL, &rc);
+  char after[24] = "0";
+  if (r && PQntuples(r) == 1) {
+    int len = PQgetlength(r, 0, 0);
+    out->snapshot.data = malloc(len ? (size_t)len : 1);
+    if (!out->snapshot.data) {
+      rc = PP_ENOMEM;
+    } else {
+      memcpy(out->snapshot.data, PQgetvalue(r, 0, 0), (size_t)len);
+      out->snapshot.len = (size_t)len;
+      /* binary int8, network byte order */
+      const unsigned char *b = (const unsigned char *)PQgetvalue(r, 0, 1);
+      uint64_t v = 0;
+      for (int i = 0; i < 8; i++)
+        v = (v << 8) | b[i];
+      snprintf(after, sizeof after, "%llu", (unsigned long long)v);
+    }
+  }
+  PQclear(r);
+  if (!rc) {
+    values[1] = after;
+    r = pg__run_fmt(c, "pp_log_select", 2, values, NULL, NULL, &rc);
+    for (int i = 0; r && !rc && i < PQntuples(r); i++)
+      rc = store__doc_push(out, PQgetvalue(r, i, 0),
+                           (size_t)PQgetlength(r, i, 0));
+    PQclear(r);
+  }
+  pg__simple(c, rc ? "ROLLBACK" : "COMMIT");
+  if (rc)
+    store_doc_clear(out);
+  return rc;
+}
+
+static int pg__save_snapshot(store__conn_t *c, const char *session_id,
+                             pp_bytes_t state) {
+  int rc = pg__ready(c);
+  if (rc)
+    return rc;
+  const char *values[2] = {session_id, state.ptr};
+  int lengths[2] = {0, (int)state.len};
+  int formats[2] = {0, 1};
+  PQclear(pg__run_fmt(c, "pp_snap_upsert", 2, values, lengths, formats, &rc));
+  return rc;
+}
+
 const store__backend_t store__postgres_backend = {
     .name = "postgres",
     .open = pg__open,
@@ -329,4 +458,7 @@ const store__backend_t store__postgres_backend = {
     .update_session = pg__update_session,
     .delete_session = pg__delete_session,
     .purge_expired = pg__purge_expired,
+    .append_updates = pg__append_updates,
+    .load_doc = pg__load_doc,
+    .save_snapshot = pg__save_snapshot,
 };

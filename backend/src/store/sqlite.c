@@ -14,7 +14,19 @@
 #include "util/clock.h"
 #include "util/error.h"
 
-enum { ST_INSERT, ST_SELECT, ST_UPDATE, ST_DELETE, ST_PURGE, ST__COUNT };
+enum {
+  ST_INSERT,
+  ST_SELECT,
+  ST_UPDATE,
+  ST_DELETE,
+  ST_PURGE,
+  ST_LOG_INSERT,
+  ST_CODE_UPDATE,
+  ST_SNAP_SELECT,
+  ST_LOG_SELECT,
+  ST_SNAP_UPSERT,
+  ST__COUNT
+};
 
 static const char *const sql_text[ST__COUNT] = {
     [ST_INSERT] = "INSERT INTO sessions (id, title, language, code, "
@@ -29,6 +41,22 @@ static const char *const sql_text[ST__COUNT] = {
                   "WHERE id = ?1",
     [ST_DELETE] = "DELETE FROM sessions WHERE id = ?1",
     [ST_PURGE] = "DELETE FROM sessions WHERE expires_at <= ?1",
+    /* Updates of a session deleted meanwhile are dropped, not errors. */
+    [ST_LOG_INSERT] = "INSERT INTO session_updates (session_id, data, author, "
+                      "author_name, created_at) SELECT ?1, ?2, ?3, ?4, ?5 "
+                      "WHERE EXISTS (SELECT 1 FROM sessions WHERE id = ?1)",
+    [ST_CODE_UPDATE] = "UPDATE sessions SET code = ?2 WHERE id = ?1",
+    [ST_SNAP_SELECT] = "SELECT state, last_update_id FROM session_snapshots "
+                       "WHERE session_id = ?1",
+    [ST_LOG_SELECT] = "SELECT data FROM session_updates WHERE session_id = ?1 "
+                      "AND id > ?2 ORDER BY id",
+    [ST_SNAP_UPSERT] =
+        "INSERT INTO session_snapshots (session_id, state, last_update_id, "
+        "updated_at) SELECT ?1, ?2, COALESCE((SELECT max(id) FROM "
+        "session_updates WHERE session_id = ?1), 0), ?3 WHERE EXISTS (SELECT "
+        "1 FROM sessions WHERE id = ?1) ON CONFLICT (session_id) DO UPDATE "
+        "SET state = excluded.state, last_update_id = excluded.last_update_id, "
+        "updated_at = excluded.updated_at",
 };
 
 /* SQLite admits one writer at a time; contending writers would otherwise
@@ -330,6 +358,103 @@ static int sqlite__purge_expired(store__conn_t *c, int64_t now_ms,
   return 0;
 }
 
+/* Runs sqlite3_step to completion for a statement that returns no rows. */
+static int sqlite__step_locked(sqlite3_stmt *q) {
+  int rc = sqlite3_step(q);
+  sqlite3_reset(q);
+  return rc == SQLITE_DONE ? 0 : PP_ESTORE;
+}
+
+static int sqlite__append_updates(store__conn_t *c, const store_update_t *u,
+                                  size_t n, const store_code_t *codes,
+                                  size_t ncodes) {
+  sqlite3_stmt *ins = sqlite__stmt(c, ST_LOG_INSERT);
+  sqlite3_stmt *code = sqlite__stmt(c, ST_CODE_UPDATE);
+  if (!ins || !code)
+    return PP_ESTORE;
+  pthread_mutex_lock(&sqlite__write_mu);
+  int rc = sqlite3_exec(c->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) == SQLITE_OK
+               ? 0
+               : PP_ESTORE;
+  for (size_t i = 0; !rc && i < n; i++) {
+    sqlite3_bind_text(ins, 1, u[i].session_id, -1, SQLITE_STATIC);
+    sqlite3_bind_blob(ins, 2, u[i].data.ptr, (int)u[i].data.len, SQLITE_STATIC);
+    sqlite3_bind_text(ins, 3, u[i].author, -1, SQLITE_STATIC);
+    sqlite3_bind_text(ins, 4, u[i].author_name, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(ins, 5, u[i].created_at_ms);
+    rc = sqlite__step_locked(ins);
+  }
+  for (size_t i = 0; !rc && i < ncodes; i++) {
+    sqlite3_bind_text(code, 1, codes[i].session_id, -1, SQLITE_STATIC);
+    sqlite3_bind_text(code, 2, codes[i].code.ptr, (int)codes[i].code.len,
+                      SQLITE_STATIC);
+    rc = sqlite__step_locked(code);
+  }
+  if (!rc && sqlite3_exec(c->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
+    rc = PP_ESTORE;
+  if (rc)
+    sqlite3_exec(c->db, "ROLLBACK", NULL, NULL, NULL);
+  pthread_mutex_unlock(&sqlite__write_mu);
+  sqlite3_clear_bindings(ins);
+  sqlite3_clear_bindings(code);
+  return rc;
+}
+
+static int sqlite__load_doc(store__conn_t *c, const char *session_id,
+                            store_doc_t *out) {
+  memset(out, 0, sizeof *out);
+  sqlite3_stmt *snap = sqlite__stmt(c, ST_SNAP_SELECT);
+  sqlite3_stmt *log = sqlite__stmt(c, ST_LOG_SELECT);
+  if (!snap || !log)
+    return PP_ESTORE;
+  /* One read transaction: the snapshot and the log after it agree. */
+  if (sqlite3_exec(c->db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK)
+    return PP_ESTORE;
+  int rc = 0;
+  int64_t after = 0;
+  sqlite3_bind_text(snap, 1, session_id, -1, SQLITE_STATIC);
+  int step = sqlite3_step(snap);
+  if (step == SQLITE_ROW) {
+    int len = sqlite3_column_bytes(snap, 0);
+    const void *blob = sqlite3_column_blob(snap, 0);
+    out->snapshot.data = malloc(len ? (size_t)len : 1);
+    if (!out->snapshot.data)
+      rc = PP_ENOMEM;
+    else if (len)
+      memcpy(out->snapshot.data, blob, (size_t)len);
+    out->snapshot.len = (size_t)len;
+    after = sqlite3_column_int64(snap, 1);
+  } else if (step != SQLITE_DONE) {
+    rc = PP_ESTORE;
+  }
+  sqlite3_reset(snap);
+  if (!rc) {
+    sqlite3_bind_text(log, 1, session_id, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(log, 2, after);
+    while (!rc && (step = sqlite3_step(log)) == SQLITE_ROW)
+      rc = store__doc_push(out, sqlite3_column_blob(log, 0),
+                           (size_t)sqlite3_column_bytes(log, 0));
+    if (!rc && step != SQLITE_DONE)
+      rc = PP_ESTORE;
+    sqlite3_reset(log);
+  }
+  sqlite3_exec(c->db, "COMMIT", NULL, NULL, NULL);
+  if (rc)
+    store_doc_clear(out);
+  return rc;
+}
+
+static int sqlite__save_snapshot(store__conn_t *c, const char *session_id,
+                                 pp_bytes_t state) {
+  sqlite3_stmt *q = sqlite__stmt(c, ST_SNAP_UPSERT);
+  if (!q)
+    return PP_ESTORE;
+  sqlite3_bind_text(q, 1, session_id, -1, SQLITE_STATIC);
+  sqlite3_bind_blob(q, 2, state.ptr, (int)state.len, SQLITE_STATIC);
+  sqlite3_bind_int64(q, 3, pp_now_ms());
+  return sqlite__step_done(c, q);
+}
+
 const store__backend_t store__sqlite_backend = {
     .name = "sqlite",
     .open = sqlite__open,
@@ -340,4 +465,7 @@ const store__backend_t store__sqlite_backend = {
     .update_session = sqlite__update_session,
     .delete_session = sqlite__delete_session,
     .purge_expired = sqlite__purge_expired,
+    .append_updates = sqlite__append_updates,
+    .load_doc = sqlite__load_doc,
+    .save_snapshot = sqlite__save_snapshot,
 };

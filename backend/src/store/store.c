@@ -151,3 +151,43 @@ int store_delete_session(store_t *st, const char *id) {
 int store_purge_expired(store_t *st, int64_t now_ms, long *purged) {
   STORE__CALL(st, purge_expired, now_ms, purged);
 }
+
+int store_append_updates(store_t *st, const store_update_t *updates, size_t n,
+                         const store_code_t *codes, size_t ncodes) {
+  STORE__CALL(st, append_updates, updates, n, codes, ncodes);
+}
+int store_load_doc(store_t *st, const char *session_id, store_doc_t *out) {
+  STORE__CALL(st, load_doc, session_id, out);
+}
+int store_save_snapshot(store_t *st, const char *session_id, pp_bytes_t state) {
+  STORE__CALL(st, save_snapshot, session_id, state);
+}
+
+void store_doc_clear(store_doc_t *d) {
+  free(d->snapshot.data);
+  for (size_t i = 0; i < d->n_updates; i++)
+    free(d->updates[i].data);
+  free(d->updates);
+  memset(d, 0, sizeof *d);
+}
+
+/* Appends a copy of bytes to d's update array (for the backends). */
+int store__doc_push(store_doc_t *d, const void *bytes, size_t len) {
+  if (d->n_updates == d->updates_cap) {
+    size_t cap = d->updates_cap ? d->updates_cap * 2 : 16;
+    store_blob_t *u = realloc(d->updates, cap * sizeof *u);
+    if (!u)
+      return PP_ENOMEM;
+    d->updates = u;
+    d->updates_cap = cap;
+  }
+  char *copy = malloc(len ? len : 1);
+  if (!copy)
+    return PP_ENOMEM;
+  if (len)
+    memcpy(copy, bytes, len);
+  d->updates[d->n_updates].data = copy;
+  d->updates[d->n_updates].len = len;
+  d->n_updates++;
+  return 0;
+}

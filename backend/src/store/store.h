@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "util/bytes.h"
 #include "util/uuid.h"
 
 #define STORE_TOKEN_HASH_LEN 64 /* hex of a 32-byte BLAKE2b hash */
@@ -49,7 +50,48 @@ int store_get_session(store_t *st, const char *id, store_session_t *out);
 /* Writes title, language, password_hash, expires_at, is_active of s->id. */
 int store_update_session(store_t *st, const store_session_t *s);
 int store_delete_session(store_t *st, const char *id);
-/* Deletes sessions whose expires_at <= now_ms; *purged gets the count. */
+/* Deletes sessions whose expires_at <= now_ms (their document logs go with
+ * them); *purged gets the count. */
 int store_purge_expired(store_t *st, int64_t now_ms, long *purged);
+
+/* ---- documents ---------------------------------------------------------- */
+
+typedef struct {
+  const char *session_id;
+  pp_bytes_t data; /* one Yjs v1 update */
+  const char *author;
+  const char *author_name;
+  int64_t created_at_ms;
+} store_update_t;
+
+typedef struct {
+  const char *session_id;
+  pp_bytes_t code; /* the document's text, for the `code` column */
+} store_code_t;
+
+/* Appends n updates and refreshes the `code` of the listed sessions in one
+ * transaction (durable when it returns 0). Updates of sessions that no
+ * longer exist are dropped silently. */
+int store_append_updates(store_t *st, const store_update_t *updates, size_t n,
+                         const store_code_t *codes, size_t ncodes);
+
+typedef struct {
+  char *data; /* owned */
+  size_t len;
+} store_blob_t;
+
+typedef struct {
+  store_blob_t snapshot; /* data NULL when there is none */
+  store_blob_t *updates; /* owned array: the updates after the snapshot */
+  size_t n_updates;
+  size_t updates_cap;
+} store_doc_t;
+
+/* Loads the snapshot and the updates logged after it. */
+int store_load_doc(store_t *st, const char *session_id, store_doc_t *out);
+void store_doc_clear(store_doc_t *d);
+/* Replaces the snapshot with state, which must include every update logged
+ * so far for the session (the log itself is kept). */
+int store_save_snapshot(store_t *st, const char *session_id, pp_bytes_t state);
 
 #endif

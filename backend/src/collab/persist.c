@@ -1,0 +1,274 @@
+#include "collab/persist.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "util/clock.h"
+#include "util/error.h"
+#include "util/log.h"
+
+typedef enum { JOB_UPDATE, JOB_SNAPSHOT, JOB_LOAD } job_kind_t;
+
+typedef struct job {
+  struct job *next;
+  job_kind_t kind;
+  char session_id[PP_UUID_LEN + 1];
+  char author[32];
+  char author_name[260];
+  int64_t created_at_ms;
+  char *data; /* owned: the update or the snapshot state */
+  size_t len;
+  collab_persist_cb cb;
+  collab_persist_load_cb load_cb;
+  void *ctx;
+} job_t;
+
+typedef struct {
+  uv_work_t work;
+  collab_persist_t *p;
+  job_t *jobs; /* the batch: one snapshot/load, or a run of updates */
+  size_t n;
+  store_code_t *codes;
+  pp_buf_t *code_bufs;
+  size_t ncodes;
+  store_doc_t doc;
+  int status;
+} batch_t;
+
+struct collab_persist {
+  uv_loop_t *loop;
+  store_t *store;
+  collab_persist_code_fn code;
+  void *code_ctx;
+  job_t *head, *tail;
+  bool busy;
+  collab_persist_stats_t stats;
+};
+
+static void persist__job_free(job_t *j) {
+  free(j->data);
+  free(j);
+}
+
+static void persist__kick(collab_persist_t *p);
+
+static void persist__work(uv_work_t *w) {
+  batch_t *b = w->data;
+  store_t *st = b->p->store;
+  switch (b->jobs->kind) {
+  case JOB_UPDATE: {
+    store_update_t *u = calloc(b->n, sizeof *u);
+    if (!u) {
+      b->status = PP_ENOMEM;
+      return;
+    }
+    size_t i = 0;
+    for (job_t *j = b->jobs; j; j = j->next, i++) {
+      u[i].session_id = j->session_id;
+      u[i].data = pp_bytes(j->data, j->len);
+      u[i].author = j->author;
+      u[i].author_name = j->author_name;
+      u[i].created_at_ms = j->created_at_ms;
+    }
+    b->status = store_append_updates(st, u, b->n, b->codes, b->ncodes);
+    free(u);
+    return;
+  }
+  case JOB_SNAPSHOT:
+    b->status = store_save_snapshot(st, b->jobs->session_id,
+                                    pp_bytes(b->jobs->data, b->jobs->len));
+    return;
+  case JOB_LOAD:
+    b->status = store_load_doc(st, b->jobs->session_id, &b->doc);
+    return;
+  }
+}
+
+static void persist__after(uv_work_t *w, int status) {
+  batch_t *b = w->data;
+  collab_persist_t *p = b->p;
+  if (status == UV_ECANCELED)
+    b->status = PP_EUNAVAILABLE;
+  if (b->status)
+    pp_logf(PP_LOG_ERROR, "document write failed", " jobs=%zu error=%s", b->n,
+            pp_errname(b->status));
+  p->busy = false;
+  job_t *j = b->jobs;
+  while (j) {
+    job_t *next = j->next;
+    if (j->kind == JOB_LOAD)
+      j->load_cb(j->ctx, b->status, b->status ? NULL : &b->doc);
+    else if (j->cb)
+      j->cb(j->ctx, b->status);
+    persist__job_free(j);
+    j = next;
+  }
+  store_doc_clear(&b->doc);
+  for (size_t i = 0; i < b->ncodes; i++)
+    pp_buf_free(&b->code_bufs[i]);
+  free(b->code_bufs);
+  free(b->codes);
+  free(b);
+  persist__kick(p);
+}
+
+/* Collects the `code` of each distinct session of an update batch. */
+static void persist__codes(collab_persist_t *p, batch_t *b) {
+  b->codes = calloc(b->n, sizeof *b->codes);
+  b->code_bufs = calloc(b->n, sizeof *b->code_bufs);
+  if (!b->codes || !b->code_bufs)
+    return; /* the log is what matters; `code` catches up next batch */
+  for (job_t *j = b->jobs; j; j = j->next) {
+    bool seen = false;
+    for (size_t i = 0; i < b->ncodes && !seen; i++)
+      seen = strcmp(b->codes[i].session_id, j->session_id) == 0;
+    if (seen)
+      continue;
+    pp_buf_t *buf = &b->code_bufs[b->ncodes];
+    pp_buf_init(buf, (size_t)-1 / 4);
+    if (p->code(p->code_ctx, j->session_id, buf) != 0) {
+      pp_buf_free(buf);
+      continue;
+    }
+    b->codes[b->ncodes].session_id = j->session_id;
+    b->codes[b->ncodes].code = pp_bytes(buf->data ? buf->data : "", buf->len);
+    b->ncodes++;
+  }
+}
+
+/* Starts the next batch if nothing is being written. */
+static void persist__kick(collab_persist_t *p) {
+  if (p->busy || !p->head)
+    return;
+  batch_t *b = calloc(1, sizeof *b);
+  if (!b)
+    return; /* retried on the next enqueue */
+  b->p = p;
+  b->work.data = b;
+  job_t *first = p->head;
+  job_t *last = first;
+  b->n = 1;
+  if (first->kind == JOB_UPDATE) {
+    while (last->next && last->next->kind == JOB_UPDATE) {
+      last = last->next;
+      b->n++;
+    }
+  }
+  p->head = last->next;
+  if (!p->head)
+    p->tail = NULL;
+  last->next = NULL;
+  b->jobs = first;
+  if (first->kind == JOB_UPDATE) {
+    persist__codes(p, b);
+    p->stats.batches++;
+    p->stats.updates += b->n;
+    if (b->n > p->stats.largest_batch)
+      p->stats.largest_batch = b->n;
+  }
+  p->busy = true;
+  if (uv_queue_work(p->loop, &b->work, persist__work, persist__after) != 0) {
+    b->status = PP_EUNAVAILABLE;
+    persist__after(&b->work, 0);
+  }
+}
+
+static job_t *persist__job(job_kind_t kind, const char *session_id,
+                           pp_bytes_t data) {
+  job_t *j = calloc(1, sizeof *j);
+  if (!j)
+    return NULL;
+  j->kind = kind;
+  snprintf(j->session_id, sizeof j->session_id, "%s", session_id);
+  if (data.len) {
+    j->data = malloc(data.len);
+    if (!j->data) {
+      free(j);
+      return NULL;
+    }
+    memcpy(j->data, data.ptr, data.len);
+    j->len = data.len;
+  }
+  return j;
+}
+
+static void persist__push(collab_persist_t *p, job_t *j) {
+  if (p->tail)
+    p->tail->next = j;
+  else
+    p->head = j;
+  p->tail = j;
+  persist__kick(p);
+}
+
+int collab_persist_update(collab_persist_t *p, const char *session_id,
+                          pp_bytes_t update, const char *author,
+                          const char *author_name, collab_persist_cb cb,
+                          void *ctx) {
+  job_t *j = persist__job(JOB_UPDATE, session_id, update);
+  if (!j)
+    return PP_ENOMEM;
+  snprintf(j->author, sizeof j->author, "%s", author);
+  snprintf(j->author_name, sizeof j->author_name, "%s", author_name);
+  j->created_at_ms = pp_now_ms();
+  j->cb = cb;
+  j->ctx = ctx;
+  persist__push(p, j);
+  return 0;
+}
+
+int collab_persist_snapshot(collab_persist_t *p, const char *session_id,
+                            pp_bytes_t state, collab_persist_cb cb, void *ctx) {
+  job_t *j = persist__job(JOB_SNAPSHOT, session_id, state);
+  if (!j)
+    return PP_ENOMEM;
+  j->cb = cb;
+  j->ctx = ctx;
+  persist__push(p, j);
+  return 0;
+}
+
+int collab_persist_load(collab_persist_t *p, const char *session_id,
+                        collab_persist_load_cb cb, void *ctx) {
+  job_t *j = persist__job(JOB_LOAD, session_id, pp_bytes("", 0));
+  if (!j)
+    return PP_ENOMEM;
+  j->load_cb = cb;
+  j->ctx = ctx;
+  persist__push(p, j);
+  return 0;
+}
+
+collab_persist_t *collab_persist_new(uv_loop_t *loop, store_t *store,
+                                     collab_persist_code_fn code,
+                                     void *code_ctx) {
+  collab_persist_t *p = calloc(1, sizeof *p);
+  if (!p)
+    return NULL;
+  p->loop = loop;
+  p->store = store;
+  p->code = code;
+  p->code_ctx = code_ctx;
+  return p;
+}
+
+bool collab_persist_idle(const collab_persist_t *p) {
+  return !p->busy && !p->head;
+}
+
+void collab_persist_free(collab_persist_t *p) {
+  if (!p)
+    return;
+  job_t *j = p->head;
+  while (j) {
+    job_t *next = j->next;
+    persist__job_free(j);
+    j = next;
+  }
+  free(p);
+}
+
+void collab_persist_get_stats(const collab_persist_t *p,
+                              collab_persist_stats_t *out) {
+  *out = p->stats;
+}
