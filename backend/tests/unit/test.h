@@ -48,6 +48,8 @@
   X(store_sqlite_purge_expired)                                                \
   X(store_sqlite_migrations_idempotent)                                        \
   X(store_postgres_crud)                                                       \
+  X(store_sqlite_document_log)                                                 \
+  X(store_postgres_document_log)                                               \
   X(eio_frame_vectors)                                                         \
   X(eio_payload_vectors)                                                       \
   X(eio_payload_callback_and_scratch)                                          \

@@ -238,3 +238,84 @@ void test_store_postgres_crud(void) {
   crud_checks(st, id, other);
   store_free(st);
 }
+
+/* ---- document log ----------------------------------------------------------
+ */
+
+/* Appends three updates, snapshots, appends one more, and checks what a load
+ * returns at each step, then that deleting the session drops its log. */
+static void doc_log_checks(store_t *st) {
+  char id[PP_UUID_LEN + 1];
+  pp_uuid_v4(id);
+  store_session_t s = sample(id, T0 + DAY_MS);
+  CHECK_INT(store_create_session(st, &s), 0);
+
+  store_update_t u[3] = {
+      {id, pp_bytes("\x01\x02", 2), "alice", "Alice", T0},
+      {id, pp_bytes("\x00\x03\x00", 3), "bob",
+       "B\xc3\xb6"
+       "b",
+       T0 + 1},
+      {id, pp_bytes("\xff", 1), "alice", "Alice", T0 + 2},
+  };
+  store_code_t code = {id, pp_bytes("x = 1\n", 6)};
+  CHECK_INT(store_append_updates(st, u, 3, &code, 1), 0);
+  store_session_t got;
+  CHECK_INT(store_get_session(st, id, &got), 0);
+  CHECK_STR(got.code, "x = 1\n");
+  store_session_clear(&got);
+
+  store_doc_t d;
+  CHECK_INT(store_load_doc(st, id, &d), 0);
+  CHECK(d.snapshot.data == NULL);
+  CHECK_INT(d.n_updates, 3);
+  CHECK_INT(d.updates[1].len, 3);
+  CHECK(memcmp(d.updates[1].data, "\x00\x03\x00", 3) == 0);
+  store_doc_clear(&d);
+
+  CHECK_INT(store_save_snapshot(st, id, pp_bytes("SNAP\x00SHOT", 9)), 0);
+  store_update_t later = {id, pp_bytes("\x07", 1), "bob", "Bob", T0 + 3};
+  CHECK_INT(store_append_updates(st, &later, 1, NULL, 0), 0);
+  CHECK_INT(store_load_doc(st, id, &d), 0);
+  CHECK_INT(d.snapshot.len, 9);
+  CHECK(memcmp(d.snapshot.data, "SNAP\x00SHOT", 9) == 0);
+  CHECK_INT(d.n_updates, 1); /* only what follows the snapshot */
+  CHECK(d.updates[0].len == 1 && d.updates[0].data[0] == '\x07');
+  store_doc_clear(&d);
+
+  CHECK_INT(store_delete_session(st, id), 0);
+  CHECK_INT(store_load_doc(st, id, &d), 0);
+  CHECK(d.snapshot.data == NULL);
+  CHECK_INT(d.n_updates, 0);
+  store_doc_clear(&d);
+  /* Updates for a deleted session are dropped without failing the batch. */
+  CHECK_INT(store_append_updates(st, u, 1, &code, 1), 0);
+  CHECK_INT(store_save_snapshot(st, id, pp_bytes("x", 1)), 0);
+  CHECK_INT(store_load_doc(st, id, &d), 0);
+  CHECK_INT(d.n_updates, 0);
+  store_doc_clear(&d);
+}
+
+void test_store_sqlite_document_log(void) {
+  CHECK(sodium_init() >= 0);
+  char *dir = test_tmpdir_new();
+  char url[4200];
+  store_t *st = open_sqlite(dir, url, sizeof url);
+  doc_log_checks(st);
+  store_free(st);
+  test_tmpdir_remove(dir);
+}
+
+void test_store_postgres_document_log(void) {
+  const char *url = getenv("PAIRPAD_TEST_PG_URL");
+  if (!url || !*url) {
+    printf("skipped: PAIRPAD_TEST_PG_URL not set\n");
+    return;
+  }
+  CHECK(sodium_init() >= 0);
+  store_t *st = NULL;
+  char err[512] = "";
+  CHECK_INT(store_open(url, 2, &st, err, sizeof err), 0);
+  doc_log_checks(st);
+  store_free(st);
+}
