@@ -20,6 +20,11 @@ case "$profile" in
   *) echo "usage: $0 build|test|fuzz|bench" >&2; exit 2 ;;
 esac
 
+# Node.js comes with the machine image; fall back to Debian's when absent.
+if [ "$profile" = test ] && ! command -v node >/dev/null; then
+  want+=(nodejs npm)
+fi
+
 missing=()
 for p in "${want[@]}"; do
   if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The whole test suite, or one part of it:
 #   scripts/test.sh [all|unit|integration|integration-pg|sanitize|fuzz|format]
+#   scripts/test.sh realtime   (Engine.IO/Socket.IO conformance, interop, abuse, rooms)
 # Each part is a suite; the last line says how many suites passed and failed.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -16,6 +17,15 @@ py_deps() {
     python3 -m venv "$venv" >/dev/null &&
       "$venv/bin/pip" install -q --disable-pip-version-check -r backend/tests/integration/requirements.txt &&
       cp backend/tests/integration/requirements.txt "$venv/.requirements"
+  fi
+}
+
+# npm ci into a test directory when its lock file changed since the last install.
+node_deps() { # dir
+  local dir="$1"
+  if [ ! -d "$dir/node_modules" ] || ! cmp -s "$dir/package-lock.json" "$dir/node_modules/.pairpad-lock"; then
+    (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error >/dev/null) &&
+      cp "$dir/package-lock.json" "$dir/node_modules/.pairpad-lock"
   fi
 }
 
@@ -49,8 +59,13 @@ sanitize() {
   export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
   build backend/build-asan -DPAIRPAD_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug &&
     backend/build-asan/pairpad_unit_tests && py_deps &&
-    PAIRPAD_SANITIZED=1 pytest_run "$root/backend/build-asan/pairpad"
+    PAIRPAD_SANITIZED=1 pytest_run "$root/backend/build-asan/pairpad" &&
+    realtime "$root/backend/build-asan/pairpad"
 }
+realtime() { # binary
+  node_deps backend/tests/realtime && (cd backend/tests/realtime && PAIRPAD_BIN="$1" npm test --silent)
+}
+realtime_release() { build backend/build && realtime "$root/backend/build/pairpad"; }
 fuzz() { scripts/fuzz.sh replay; }
 format() { clang-format --dry-run -Werror $(git ls-files 'backend/*.c' 'backend/*.h'); }
 
@@ -59,6 +74,7 @@ case "$what" in
     suite unit unit
     suite integration-sqlite integration
     suite integration-postgres integration_pg
+    suite realtime realtime_release
     suite sanitize sanitize
     suite fuzz-corpus fuzz
     suite format format
@@ -66,10 +82,11 @@ case "$what" in
   unit) suite unit unit ;;
   integration) suite integration-sqlite integration ;;
   integration-pg) suite integration-postgres integration_pg ;;
+  realtime) suite realtime realtime_release ;;
   sanitize) suite sanitize sanitize ;;
   fuzz) suite fuzz-corpus fuzz ;;
   format) suite format format ;;
-  *) echo "usage: $0 [all|unit|integration|integration-pg|sanitize|fuzz|format]" >&2; exit 2 ;;
+  *) echo "usage: $0 [all|unit|integration|integration-pg|realtime|sanitize|fuzz|format]" >&2; exit 2 ;;
 esac
 
 echo

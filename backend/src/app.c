@@ -234,12 +234,12 @@ out:
   /* Closing lws and letting in-flight database work finish needs the loop. */
   http_server_free(http);
   uv_run(&app.loop, UV_RUN_DEFAULT);
-  if (uv_loop_close(&app.loop) != 0)
-    pp_log(PP_LOG_WARN, "event loop closed with handles still open", NULL);
   eio_server_free(app.eio_engine);
   eio_server_free(app.eio_socket);
   collab_rooms_free(app.rooms);
   uv_run(&app.loop, UV_RUN_DEFAULT); /* socket and room timers close */
+  if (uv_loop_close(&app.loop) != 0)
+    pp_log(PP_LOG_WARN, "event loop closed with handles still open", NULL);
   sio_server_free(app.sio);
   collab_sessions_free(app.sessions);
   auth_limits_free(limits);

@@ -17,6 +17,7 @@ auth_limits_t *auth_limits_new(bool enabled) {
   l->enabled = enabled;
   l->rl[AUTH_LIMIT_CREATE_SESSION] = pp_ratelimit_new(8192, 10, 6000);
   l->rl[AUTH_LIMIT_PASSWORD] = pp_ratelimit_new(8192, 5, 12000);
+  l->rl[AUTH_LIMIT_CONNECT] = pp_ratelimit_new(8192, 60, 100);
   for (int i = 0; i < AUTH_LIMIT__COUNT; i++) {
     if (!l->rl[i]) {
       auth_limits_free(l);

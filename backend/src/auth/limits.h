@@ -9,6 +9,7 @@
 typedef enum {
   AUTH_LIMIT_CREATE_SESSION, /* burst 10, then one every 6 s */
   AUTH_LIMIT_PASSWORD,       /* burst 5, then one every 12 s */
+  AUTH_LIMIT_CONNECT,        /* realtime handshakes: burst 60, then 10/s */
   AUTH_LIMIT__COUNT
 } auth_limit_kind_t;
 

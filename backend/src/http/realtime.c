@@ -3,9 +3,9 @@
  * through http_eio_transport(). Every buffer here has a maximum: one
  * inbound message is capped at the mount's max payload, the outbound queue
  * at HTTP_WS_MAX_OUTBOUND bytes. A client that reads slowly has its input
- * paused until its queue drains; one that does not read at all overflows
- * the queue and is dropped, and a close waits at most RT_WS_CLOSE_GRACE_S
- * for the peer to take the last frames. */
+ * paused until its queue drains; one that does not read at all is dropped,
+ * at once when its queue overflows, else when its heartbeat fails (a close
+ * waits at most RT_WS_CLOSE_GRACE_S for the peer to take the last frames). */
 #define _POSIX_C_SOURCE 200809L
 #include <libwebsockets.h>
 #include <stdio.h>
@@ -92,6 +92,16 @@ static bool rt__origin_ok(http_server_t *srv, http_mount_t *m,
 
 /* ---- long-polling -------------------------------------------------------- */
 
+/* New sessions per address are throttled (not in conformance mode, whose
+ * suites connect in bursts, nor with --rate-limits off). */
+static bool rt__handshake_allowed(http_server_t *srv, http_mount_t *m,
+                                  const char *addr) {
+  int retry;
+  return m->any_origin ||
+         auth_limits_take(srv->deps.limits, AUTH_LIMIT_CONNECT,
+                          pp_bytes_str(addr), &retry);
+}
+
 static void rt__poll_aborted(http_request_t *req) {
   if (req->mount && req->mount->eio)
     eio_polling_aborted(req->mount->eio, req, req->eio_sid);
@@ -134,6 +144,13 @@ void http__rt_polling(http_request_t *req) {
   eio_query_parse(pp_bytes_str(query), &q);
   snprintf(req->eio_sid, sizeof req->eio_sid, "%s", q.sid);
   req->mount = m;
+  if (!q.sid[0] && !rt__handshake_allowed(srv, m, req->addr)) {
+    http_add_header(req, "Retry-After", "1");
+    static const char body[] =
+        "{\"code\":3,\"message\":\"Too many connections\"}";
+    http_reply(req, 429, "application/json", body, sizeof body - 1);
+    return;
+  }
   eio_http_method_t method = req->method == HTTP_METHOD_GET    ? EIO_HTTP_GET
                              : req->method == HTTP_METHOD_POST ? EIO_HTTP_POST
                                                                : EIO_HTTP_OTHER;
@@ -195,7 +212,12 @@ int http__rt_ws_filter(http_server_t *srv, struct lws *wsi, http_ws_t **out) {
 }
 
 void http__rt_ws_established(http_ws_t *ws) {
-  ws->conn = eio_ws_open(ws->mount->eio, ws, &ws->query, ws->addr);
+  ws->conn = NULL;
+  if (ws->query.sid[0] || rt__handshake_allowed(ws->srv, ws->mount, ws->addr))
+    ws->conn = eio_ws_open(ws->mount->eio, ws, &ws->query, ws->addr);
+  else
+    pp_logf(PP_LOG_INFO, "websocket refused", " reason=rate_limited addr=%s",
+            ws->addr);
   if (!ws->conn) {
     /* Refused (bad query, unknown or upgraded sid): close through the
      * normal path so that LWS_CALLBACK_CLOSED frees the state. */

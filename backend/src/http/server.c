@@ -415,6 +415,9 @@ static int http__on_request(http_server_t *srv, struct lws *wsi,
     req->body_too_large = true;
     if (req->content_length > HTTP_DRAIN_MAX) {
       req->close_after = true;
+      if (req->route.id == HTTP_ROUTE_REALTIME)
+        return http__dispatch(req); /* Engine.IO answers 413 and ends the
+                                       session */
       http_reply_error(req, 413, "payload_too_large",
                        "the request body is too large", NULL);
     }

@@ -42,7 +42,9 @@ typedef struct {
 } sio_namespace_t;
 
 typedef struct {
-  unsigned connect_timeout_ms; /* close sessions that join no namespace */
+  unsigned connect_timeout_ms; /* close sessions that are in no namespace
+                                  this long (after opening or after leaving
+                                  their last one) */
   int max_json_depth;
 } sio_config_t;
 
