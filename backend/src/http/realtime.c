@@ -97,9 +97,8 @@ static bool rt__origin_ok(http_server_t *srv, http_mount_t *m,
 static bool rt__handshake_allowed(http_server_t *srv, http_mount_t *m,
                                   const char *addr) {
   int retry;
-  return m->any_origin ||
-         auth_limits_take(srv->deps.limits, AUTH_LIMIT_CONNECT,
-                          pp_bytes_str(addr), &retry);
+  return m->any_origin || auth_limits_take(srv->deps.limits, AUTH_LIMIT_CONNECT,
+                                           pp_bytes_str(addr), &retry);
 }
 
 static void rt__poll_aborted(http_request_t *req) {
