@@ -23,6 +23,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   size_t half = size / 2;
   (void)http_cors_same_origin(pp_bytes(in.ptr, half),
                               pp_bytes(in.ptr + half, size - half));
+  (void)http_accepts_encoding(in, "br");
+  (void)http_accepts_encoding(in, "gzip");
   http_static_file_t f;
   http_static_result_t r = http_static_resolve("/nonexistent-root", in, &f);
   for (size_t i = 0; i + 1 < size; i++) {

@@ -351,14 +351,21 @@ static http_request_t *http__request_new(http_server_t *srv, struct lws *wsi) {
 }
 
 static int http__static_headers(http_request_t *req, struct lws *wsi,
-                                bool immutable, unsigned char *buf,
-                                size_t bufsz) {
+                                bool immutable, const char *encoding,
+                                unsigned char *buf, size_t bufsz) {
   unsigned char *p = buf, *end = buf + bufsz - 1;
   const char *cache =
       immutable ? "public, max-age=31536000, immutable" : "no-cache";
   if (lws_add_http_header_by_name(wsi, (const unsigned char *)"cache-control:",
                                   (const unsigned char *)cache,
                                   (int)strlen(cache), &p, end) ||
+      lws_add_http_header_by_name(wsi, (const unsigned char *)"vary:",
+                                  (const unsigned char *)"Accept-Encoding", 15,
+                                  &p, end) ||
+      (encoding &&
+       lws_add_http_header_by_name(
+           wsi, (const unsigned char *)"content-encoding:",
+           (const unsigned char *)encoding, (int)strlen(encoding), &p, end)) ||
       http__common_headers(req, wsi, HTTP_CSP_APP, &p, end))
     return -1;
   return (int)(p - buf);
@@ -379,12 +386,21 @@ int http__static_serve(http_request_t *req) {
                sizeof NOT_BUILT_HTML - 1);
     return 0;
   }
+  /* Precompressed siblings (app.js.br, app.js.gz) written at build time. */
+  char accept[256] = "", compressed[sizeof f.file + 4];
+  int alen =
+      lws_hdr_copy(wsi, accept, sizeof accept, WSI_TOKEN_HTTP_ACCEPT_ENCODING);
+  const char *encoding = http_static_precompressed(
+      &f, pp_bytes(accept, alen > 0 ? (size_t)alen : 0), compressed,
+      sizeof compressed);
   unsigned char hdrs[4096];
-  int n = http__static_headers(req, wsi, f.immutable, hdrs, sizeof hdrs);
+  int n =
+      http__static_headers(req, wsi, f.immutable, encoding, hdrs, sizeof hdrs);
   if (n < 0)
     return -1;
   req->status = 200;
-  int rc = lws_serve_http_file(wsi, f.file, f.mime, (const char *)hdrs, n);
+  int rc = lws_serve_http_file(wsi, encoding ? compressed : f.file, f.mime,
+                               (const char *)hdrs, n);
   if (rc < 0) {
     return -1;
   }

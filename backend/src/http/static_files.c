@@ -84,3 +84,87 @@ http_static_result_t http_static_resolve(const char *root, pp_bytes_t path,
     out->file[0] = '\0'; /* front end not built */
   return HTTP_STATIC_APP;
 }
+
+static bool static__ieq(pp_bytes_t a, const char *b) {
+  size_t n = strlen(b);
+  if (a.len != n)
+    return false;
+  for (size_t i = 0; i < n; i++) {
+    char c = a.ptr[i];
+    if (c >= 'A' && c <= 'Z')
+      c = (char)(c - 'A' + 'a');
+    if (c != b[i])
+      return false;
+  }
+  return true;
+}
+
+static pp_bytes_t static__trim(pp_bytes_t b) {
+  while (b.len && (b.ptr[0] == ' ' || b.ptr[0] == '\t')) {
+    b.ptr++;
+    b.len--;
+  }
+  while (b.len && (b.ptr[b.len - 1] == ' ' || b.ptr[b.len - 1] == '\t'))
+    b.len--;
+  return b;
+}
+
+bool http_accepts_encoding(pp_bytes_t accept, const char *coding) {
+  size_t i = 0;
+  while (i < accept.len) {
+    size_t start = i;
+    while (i < accept.len && accept.ptr[i] != ',')
+      i++;
+    pp_bytes_t item = pp_bytes(accept.ptr + start, i - start);
+    i++;
+    const char *semi = memchr(item.ptr, ';', item.len);
+    pp_bytes_t token = static__trim(
+        pp_bytes(item.ptr, semi ? (size_t)(semi - item.ptr) : item.len));
+    if (!static__ieq(token, coding) && !pp_bytes_eq(token, "*"))
+      continue;
+    if (semi) {
+      pp_bytes_t params = static__trim(
+          pp_bytes(semi + 1, item.len - (size_t)(semi - item.ptr) - 1));
+      /* q=0, q=0.0, q=0.00… refuse the coding */
+      if (params.len >= 3 && (params.ptr[0] == 'q' || params.ptr[0] == 'Q') &&
+          params.ptr[1] == '=') {
+        bool zero = params.ptr[2] == '0';
+        for (size_t k = 3; zero && k < params.len; k++)
+          zero = params.ptr[k] == '.' || params.ptr[k] == '0';
+        if (zero)
+          return false;
+      }
+    }
+    return true;
+  }
+  return false;
+}
+
+static bool static__compressible(const char *mime) {
+  return strncmp(mime, "text/", 5) == 0 ||
+         strncmp(mime, "application/json", 16) == 0 ||
+         strncmp(mime, "application/wasm", 16) == 0 ||
+         strncmp(mime, "application/manifest", 20) == 0 ||
+         strncmp(mime, "image/svg", 9) == 0 ||
+         strncmp(mime, "application/octet-stream", 24) == 0;
+}
+
+const char *http_static_precompressed(const http_static_file_t *f,
+                                      pp_bytes_t accept, char *out,
+                                      size_t outsz) {
+  static const struct {
+    const char *coding, *suffix;
+  } variants[] = {{"br", ".br"}, {"gzip", ".gz"}};
+  if (!f->mime || !static__compressible(f->mime))
+    return NULL;
+  for (size_t i = 0; i < 2; i++) {
+    if (!http_accepts_encoding(accept, variants[i].coding))
+      continue;
+    int n = snprintf(out, outsz, "%s%s", f->file, variants[i].suffix);
+    struct stat st;
+    if (n > 0 && (size_t)n < outsz && stat(out, &st) == 0 &&
+        S_ISREG(st.st_mode))
+      return variants[i].coding;
+  }
+  return NULL;
+}

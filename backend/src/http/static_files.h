@@ -23,6 +23,15 @@ typedef struct {
 /* root is the static directory; path the decoded request path. */
 http_static_result_t http_static_resolve(const char *root, pp_bytes_t path,
                                          http_static_file_t *out);
+/* True when the Accept-Encoding value accepts coding ("br", "gzip"): listed
+ * (or "*") and not with q=0. Bounded, case-insensitive. */
+bool http_accepts_encoding(pp_bytes_t accept, const char *coding);
+/* When the client accepts it and a precompressed sibling (file.br, then
+ * file.gz) exists, writes its path to out and returns the Content-Encoding
+ * ("br" or "gzip"); else returns NULL. */
+const char *http_static_precompressed(const http_static_file_t *f,
+                                      pp_bytes_t accept, char *out,
+                                      size_t outsz);
 /* MIME type for a file name by extension ("application/octet-stream"). */
 const char *http_static_mime(pp_bytes_t name);
 

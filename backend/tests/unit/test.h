@@ -38,6 +38,8 @@
   X(cors_allow_list)                                                           \
   X(cors_same_origin)                                                          \
   X(static_resolve_vectors)                                                    \
+  X(accept_encoding_vectors)                                                   \
+  X(static_precompressed_variants)                                             \
   X(static_resolve_app_without_build)                                          \
   X(static_mime_types)                                                         \
   X(api_docs_render_lists_paths)                                               \

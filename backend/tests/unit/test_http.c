@@ -653,3 +653,63 @@ void test_api_docs_render_escapes_html(void) {
   CHECK(strstr(html, "<script>") == NULL);
   free(html);
 }
+
+void test_accept_encoding_vectors(void) {
+  static const struct {
+    const char *header;
+    const char *coding;
+    bool want;
+  } v[] = {
+      {"gzip, deflate, br", "br", true},
+      {"gzip, deflate, br", "gzip", true},
+      {"gzip;q=1.0, br;q=0", "br", false},
+      {"gzip;q=1.0, br;q=0.000", "br", false},
+      {"br;q=0.5", "br", true},
+      {"BR", "br", true},
+      {"*", "gzip", true},
+      {"identity", "gzip", false},
+      {"", "br", false},
+      {"gzipx, xbr", "br", false},
+      {" ,, br ;q=0.1 ,", "br", true},
+  };
+  for (size_t i = 0; i < sizeof v / sizeof v[0]; i++) {
+    test_ctx("Accept-Encoding \"%s\" / %s", v[i].header, v[i].coding);
+    CHECK(http_accepts_encoding(pp_bytes_str(v[i].header), v[i].coding) ==
+          v[i].want);
+  }
+}
+
+void test_static_precompressed_variants(void) {
+  char *dir = test_tmpdir_new();
+  test_write_file(dir, "assets/app.js", "console.log(1)");
+  test_write_file(dir, "assets/app.js.br", "BR");
+  test_write_file(dir, "assets/app.js.gz", "GZ");
+  test_write_file(dir, "assets/only.css", "a{}");
+  test_write_file(dir, "assets/only.css.gz", "GZ");
+  test_write_file(dir, "logo.png", "PNG");
+  test_write_file(dir, "logo.png.gz", "GZ");
+  http_static_file_t f;
+  char out[4200];
+  CHECK(http_static_resolve(dir, pp_bytes_str("/assets/app.js"), &f) ==
+        HTTP_STATIC_FOUND);
+  CHECK_STR(
+      http_static_precompressed(&f, pp_bytes_str("gzip, br"), out, sizeof out),
+      "br");
+  CHECK(strstr(out, "/assets/app.js.br") != NULL);
+  CHECK_STR(
+      http_static_precompressed(&f, pp_bytes_str("gzip"), out, sizeof out),
+      "gzip");
+  CHECK(http_static_precompressed(&f, pp_bytes_str("identity"), out,
+                                  sizeof out) == NULL);
+  CHECK(http_static_resolve(dir, pp_bytes_str("/assets/only.css"), &f) ==
+        HTTP_STATIC_FOUND);
+  CHECK_STR(
+      http_static_precompressed(&f, pp_bytes_str("br, gzip"), out, sizeof out),
+      "gzip");
+  /* already-compressed formats are never served with a coding */
+  CHECK(http_static_resolve(dir, pp_bytes_str("/logo.png"), &f) ==
+        HTTP_STATIC_FOUND);
+  CHECK(http_static_precompressed(&f, pp_bytes_str("gzip"), out, sizeof out) ==
+        NULL);
+  test_tmpdir_remove(dir);
+}
