@@ -2,6 +2,8 @@
 # REST benchmark: wrk against GET /api/sessions/{id} and POST /api/sessions,
 # on SQLite and on a throwaway PostgreSQL, on this machine's loopback.
 # Prints a Markdown table (also saved under bench/results/).
+# Then, unless BENCH_REALTIME=0, the realtime and collaboration benchmarks
+# (bench/run-realtime.sh: Node load generators, npm ci in bench/ first).
 #   bench/run.sh [DURATION_SECONDS] [CONNECTIONS]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -53,3 +55,7 @@ export -f run_one
 export bin dur conns out
 scripts/with-postgres.sh bash -c 'run_one "$DATABASE_URL" postgres'
 echo; echo "saved to $out"
+
+if [ "${BENCH_REALTIME:-1}" != 0 ]; then
+  bench/run-realtime.sh "${BENCH_REALTIME_SECONDS:-15}"
+fi
