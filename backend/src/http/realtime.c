@@ -255,9 +255,15 @@ int http__rt_ws_receive(http_ws_t *ws, const void *in, size_t len) {
   return 0;
 }
 
+/* Writes queued frames while the socket takes them: one wake-up can flush a
+ * relay and several acks, instead of one poll round per frame. */
+#define RT_WS_FRAMES_PER_WAKEUP 64
+
 int http__rt_ws_writeable(http_ws_t *ws) {
-  ws_frame_t *f = ws->q_head;
-  if (f) {
+  for (int i = 0; ws->q_head && i < RT_WS_FRAMES_PER_WAKEUP; i++) {
+    if (i && lws_send_pipe_choked(ws->wsi))
+      break;
+    ws_frame_t *f = ws->q_head;
     ws->q_head = f->next;
     if (!ws->q_head)
       ws->q_tail = NULL;
@@ -267,15 +273,15 @@ int http__rt_ws_writeable(http_ws_t *ws) {
     free(f);
     if (n < 0)
       return -1;
-    if (ws->rx_paused && !ws->close_requested &&
-        ws->q_bytes < RT_WS_RX_RESUME) {
-      ws->rx_paused = false;
-      lws_rx_flow_control(ws->wsi, 1);
-    }
-    if (ws->q_head) {
-      lws_callback_on_writable(ws->wsi);
-      return 0;
-    }
+  }
+  if (ws->rx_paused && !ws->close_requested &&
+      ws->q_bytes < RT_WS_RX_RESUME) {
+    ws->rx_paused = false;
+    lws_rx_flow_control(ws->wsi, 1);
+  }
+  if (ws->q_head) {
+    lws_callback_on_writable(ws->wsi);
+    return 0;
   }
   if (ws->close_requested) {
     lws_close_reason(ws->wsi,
