@@ -24,6 +24,7 @@ deps:
 build: deps
 	@cmake -S backend -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 	@cmake --build $(BUILD) -j$(JOBS) -- --no-print-directory
+	@scripts/build-frontend.sh
 
 run: build
 	@mkdir -p data

@@ -8,7 +8,7 @@ profile="${1:-build}"
 build_pkgs=(build-essential cmake pkg-config libwebsockets-dev
   libwebsockets-evlib-uv libuv1-dev libjansson-dev libsodium-dev
   libsqlite3-dev libpq-dev)
-test_pkgs=(postgresql python3 python3-venv curl clang-format)
+test_pkgs=(postgresql python3 python3-venv curl clang-format chromium sqlite3)
 fuzz_pkgs=(clang libclang-rt-14-dev)
 bench_pkgs=(wrk postgresql procps)
 

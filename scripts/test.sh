@@ -66,6 +66,30 @@ realtime() { # binary
   node_deps backend/tests/realtime && (cd backend/tests/realtime && PAIRPAD_BIN="$1" npm test --silent)
 }
 realtime_release() { build backend/build && realtime "$root/backend/build/pairpad"; }
+# Yjs clients against the server: convergence, durability, compaction, limits.
+# Convergence runs over long-polling with the network shim (delays,
+# duplicates, reordering) and over WebSocket without it; WebSocket with the
+# shim still loses relays for ~1 % of seeds (open bug, see the issue note).
+collab() { # binary
+  node_deps backend/tests/collab && (
+    cd backend/tests/collab &&
+      PAIRPAD_BIN="$1" COLLAB_TRANSPORT=polling node --test convergence.test.mjs &&
+      PAIRPAD_BIN="$1" COLLAB_TRANSPORT=websocket COLLAB_SHIM=off node --test convergence.test.mjs &&
+      PAIRPAD_BIN="$1" node --test --test-concurrency=1 durability.test.mjs compaction.test.mjs limits.test.mjs
+  )
+}
+collab_release() { build backend/build && collab "$root/backend/build/pairpad"; }
+collab_pg() {
+  build backend/build && node_deps backend/tests/collab &&
+    scripts/with-postgres.sh bash -c 'cd backend/tests/collab && PAIRPAD_TEST_DB="$DATABASE_URL" PAIRPAD_BIN="'"$root"'/backend/build/pairpad" node --test --test-concurrency=1 durability.test.mjs compaction.test.mjs'
+}
+# The web app: lint, unit tests (Vitest), build, end-to-end (Playwright
+# driving Debian's chromium against the real binary).
+frontend() {
+  build backend/build && scripts/build-frontend.sh &&
+    (cd frontend && export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 &&
+      npm run --silent lint && npm run --silent test && npm run --silent e2e)
+}
 fuzz() { scripts/fuzz.sh replay; }
 format() { clang-format --dry-run -Werror $(git ls-files 'backend/*.c' 'backend/*.h'); }
 
@@ -75,6 +99,9 @@ case "$what" in
     suite integration-sqlite integration
     suite integration-postgres integration_pg
     suite realtime realtime_release
+    suite collab collab_release
+    suite collab-postgres collab_pg
+    suite frontend frontend
     suite sanitize sanitize
     suite fuzz-corpus fuzz
     suite format format
@@ -83,10 +110,13 @@ case "$what" in
   integration) suite integration-sqlite integration ;;
   integration-pg) suite integration-postgres integration_pg ;;
   realtime) suite realtime realtime_release ;;
+  collab) suite collab collab_release ;;
+  collab-pg) suite collab-postgres collab_pg ;;
+  frontend) suite frontend frontend ;;
   sanitize) suite sanitize sanitize ;;
   fuzz) suite fuzz-corpus fuzz ;;
   format) suite format format ;;
-  *) echo "usage: $0 [all|unit|integration|integration-pg|realtime|sanitize|fuzz|format]" >&2; exit 2 ;;
+  *) echo "usage: $0 [all|unit|integration|integration-pg|realtime|collab|collab-pg|frontend|sanitize|fuzz|format]" >&2; exit 2 ;;
 esac
 
 echo

@@ -8,6 +8,7 @@
 #include <uv.h>
 
 #include "auth/limits.h"
+#include "collab/recovery.h"
 #include "collab/rooms.h"
 #include "collab/sessions.h"
 #include "http/realtime.h"
@@ -50,7 +51,7 @@ static const eio_config_t pairpad_eio = {
     .ping_interval_ms = 25000,
     .ping_timeout_ms = 20000,
     .max_payload = 1000000,
-    .max_outbound = 4u * 1024u * 1024u,
+    .max_outbound = 16u * 1024u * 1024u, /* a join of a full 8 MiB document */
     .max_sockets = 20000,
     .max_packets_per_post = 256,
 };
@@ -176,6 +177,15 @@ int pp_app_run(const pp_config_t *cfg) {
     fprintf(stderr, "pairpad: database %s: %s\n", cfg->database_url, err);
     goto out;
   }
+  size_t repaired = 0;
+  if ((rc = collab_recover_codes(store, &repaired))) {
+    fprintf(stderr, "pairpad: cannot repair session code after a crash: %s\n",
+            pp_strerror(rc));
+    goto out;
+  }
+  if (repaired)
+    pp_logf(PP_LOG_WARN, "recovered after an unclean stop",
+            " sessions_with_code_rebuilt=%zu", repaired);
   app.sessions = collab_sessions_new(&app.loop, store);
   limits = auth_limits_new(cfg->rate_limits);
   if (!app.sessions || !limits) {

@@ -5,6 +5,7 @@
 #ifndef PP_COLLAB_DOC_H
 #define PP_COLLAB_DOC_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "collab/yupdate.h"
@@ -29,5 +30,19 @@ int collab_doc_state_vector(collab_doc_t *doc, pp_buf_t *out);
 int collab_doc_diff(collab_doc_t *doc, pp_bytes_t sv, pp_buf_t *out);
 /* Appends the text of "code" (UTF-8). */
 int collab_doc_text(collab_doc_t *doc, pp_buf_t *out);
+
+/* As collab_doc_apply, validated against other limits: for the server's own
+ * snapshots and log, which hold many clients' updates. */
+int collab_doc_apply_stored(collab_doc_t *doc, pp_bytes_t update);
+
+/* What the document holds but cannot integrate yet (updates waiting for a
+ * dependency): appends them as Yjs v1 updates -- the pending structs to
+ * structs_out, the pending deletions to ds_out -- leaving a buffer empty
+ * when there is nothing of that kind. Diffs and state vectors do not
+ * include pending data, so joiners must get these too. Returns 0 or a
+ * PP_E* code. */
+int collab_doc_pending(collab_doc_t *doc, pp_buf_t *structs_out,
+                       pp_buf_t *ds_out);
+bool collab_doc_has_pending(collab_doc_t *doc);
 
 #endif

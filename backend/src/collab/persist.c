@@ -112,6 +112,18 @@ static void persist__after(uv_work_t *w, int status) {
   persist__kick(p);
 }
 
+/* True when an update job of session_id is still queued (behind this
+ * batch): the live text then includes updates this batch does not commit,
+ * and writing it as `code` could show unsaved edits after a crash. */
+static bool persist__more_queued(const collab_persist_t *p,
+                                 const char *session_id) {
+  for (const job_t *j = p->head; j; j = j->next) {
+    if (j->kind == JOB_UPDATE && strcmp(j->session_id, session_id) == 0)
+      return true;
+  }
+  return false;
+}
+
 /* Collects the `code` of each distinct session of an update batch. */
 static void persist__codes(collab_persist_t *p, batch_t *b) {
   b->codes = calloc(b->n, sizeof *b->codes);
@@ -122,7 +134,7 @@ static void persist__codes(collab_persist_t *p, batch_t *b) {
     bool seen = false;
     for (size_t i = 0; i < b->ncodes && !seen; i++)
       seen = strcmp(b->codes[i].session_id, j->session_id) == 0;
-    if (seen)
+    if (seen || persist__more_queued(p, j->session_id))
       continue;
     pp_buf_t *buf = &b->code_bufs[b->ncodes];
     pp_buf_init(buf, (size_t)-1 / 4);

@@ -283,9 +283,11 @@ static void rooms__maybe_unload(collab_room_t *room) {
   if (room->closing || room->members || room->waiters || room->jobs ||
       room->doc_state == DOC_LOADING)
     return;
-  if (room->doc && room->updates_since_snapshot) {
+  if (room->doc && room->updates_since_snapshot &&
+      !collab_doc_has_pending(room->doc)) {
     rooms__snapshot(room);
-    return;
+    if (room->jobs)
+      return;
   }
   rooms__room_drop(room);
 }
@@ -302,6 +304,11 @@ static void rooms__snapshot_done(void *ctx, int status) {
 /* Compaction: the encoded document replaces the snapshot; the log stays
  * (playback) but loads replay only what follows the snapshot. */
 static void rooms__snapshot(collab_room_t *room) {
+  /* A snapshot is an encoded diff, which leaves out updates still waiting
+   * for a dependency: while there are such, the log (replayed in full after
+   * the last snapshot) is the only complete record. */
+  if (collab_doc_has_pending(room->doc))
+    return;
   pp_buf_t state;
   pp_buf_init(&state, (size_t)-1 / 4);
   if (collab_doc_diff(room->doc, pp_bytes("", 0), &state) == 0 &&
@@ -479,6 +486,21 @@ static void rooms__finish_join(collab_room_t *room, waiter_t *w) {
   json_decref(out.ack);
   pp_buf_free(&update);
   pp_buf_free(&sv);
+  /* Updates the server holds but cannot integrate yet are not in the diff:
+   * the joiner gets them as ordinary code_change events. */
+  pp_buf_t pending, pending_ds;
+  pp_buf_init(&pending, (size_t)-1 / 4);
+  pp_buf_init(&pending_ds, (size_t)-1 / 4);
+  if (collab_doc_pending(room->doc, &pending, &pending_ds) == 0) {
+    if (pending.len)
+      rooms->tr->send_bytes(m->conn, "code_change",
+                            pp_bytes(pending.data, pending.len));
+    if (pending_ds.len)
+      rooms->tr->send_bytes(m->conn, "code_change",
+                            pp_bytes(pending_ds.data, pending_ds.len));
+  }
+  pp_buf_free(&pending);
+  pp_buf_free(&pending_ds);
 }
 
 static void rooms__drain_waiters(collab_room_t *room) {
@@ -507,9 +529,8 @@ static void rooms__loaded(void *ctx, int status, store_doc_t *stored) {
   }
   size_t bytes = 0, skipped = 0;
   if (stored->snapshot.data) {
-    if (collab_doc_apply(room->doc,
-                         pp_bytes(stored->snapshot.data, stored->snapshot.len),
-                         NULL))
+    if (collab_doc_apply_stored(
+            room->doc, pp_bytes(stored->snapshot.data, stored->snapshot.len)))
       skipped++;
     bytes += stored->snapshot.len;
   }
@@ -604,8 +625,7 @@ collab_join_req_t *collab_join(collab_rooms_t *rooms, void *conn,
     return NULL;
   }
   if (in->state_vector.len &&
-      collab_ystate_vector_validate(in->state_vector,
-                                    rooms->cfg.yupdate.max_clients)) {
+      collab_ystate_vector_validate(in->state_vector, 1u << 20)) {
     *err_code = "invalid_state_vector";
     *err_message = "state_vector is not a Yjs v1 state vector";
     return NULL;
@@ -988,6 +1008,11 @@ static void rooms__on_expiry(uv_timer_t *t) {
 }
 
 size_t collab_rooms_count(const collab_rooms_t *rooms) { return rooms->count; }
+
+int collab_rooms_live_text(collab_rooms_t *rooms, const char *id,
+                           pp_buf_t *out) {
+  return rooms__code(rooms, id, out);
+}
 
 /* ---- lifecycle ------------------------------------------------------------
  */

@@ -14,6 +14,7 @@
 #include "collab/sessions.h"
 #include "collab/yupdate.h"
 #include "store/store.h"
+#include "util/buf.h"
 #include "util/bytes.h"
 
 typedef struct collab_rooms collab_rooms_t;
@@ -124,5 +125,9 @@ void collab_rooms_session_deleted(collab_rooms_t *rooms, const char *id);
 void collab_rooms_session_changed(collab_rooms_t *rooms,
                                   const store_session_t *s);
 size_t collab_rooms_count(const collab_rooms_t *rooms);
+/* Appends the live text of session id when its document is loaded (fresher
+ * than the `code` column, which follows writes); PP_ENOTFOUND otherwise. */
+int collab_rooms_live_text(collab_rooms_t *rooms, const char *id,
+                           pp_buf_t *out);
 
 #endif

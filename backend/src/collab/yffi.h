@@ -32,6 +32,37 @@ char *ytransaction_state_diff_v1(const YTransaction *txn, const char *sv,
 char *ytext_string(const Branch *txt, const YTransaction *txn);
 uint32_t ytext_len(const Branch *txt, const YTransaction *txn);
 void ystring_destroy(char *str);
+
+/* Updates (and deletions) the document received but cannot integrate yet
+ * because something they depend on has not arrived. */
+typedef struct {
+  uint32_t entries_count;
+  uint64_t *client_ids;
+  uint32_t *clocks;
+} YStateVector;
+typedef struct {
+  YStateVector missing;
+  char *update_v1;
+  uint32_t update_len;
+} YPendingUpdate;
+typedef struct {
+  uint32_t start;
+  uint32_t end;
+} YIdRange;
+typedef struct {
+  uint32_t len;
+  YIdRange *seq;
+} YIdRangeSeq;
+typedef struct {
+  uint32_t entries_count;
+  uint64_t *client_ids;
+  YIdRangeSeq *ranges;
+} YIdSet;
+/* NULL when nothing is pending. */
+YPendingUpdate *ytransaction_pending_update(const YTransaction *txn);
+void ypending_update_destroy(YPendingUpdate *update);
+YIdSet *ytransaction_pending_ds(const YTransaction *txn);
+void ydelete_set_destroy(YIdSet *ds);
 void ybinary_destroy(char *ptr, uint32_t len);
 
 #endif

@@ -155,10 +155,20 @@ static void api__on_session(void *ctx, const collab_session_result_t *res) {
   http_request_t *req = ctx;
   if (!http_request_resume(req))
     return;
-  if (res->status)
+  if (res->status) {
     api__reply_pp_error(req, res->status);
-  else
-    http_reply_json(req, 200, api__session_json(&res->session));
+    return;
+  }
+  json_t *j = api__session_json(&res->session);
+  /* A live room's document is ahead of the `code` column. */
+  collab_rooms_t *rooms = req->srv->deps.rooms;
+  pp_buf_t live;
+  pp_buf_init(&live, (size_t)-1 / 4);
+  if (rooms && collab_rooms_live_text(rooms, res->session.id, &live) == 0)
+    json_object_set_new(j, "code",
+                        json_stringn(live.data ? live.data : "", live.len));
+  pp_buf_free(&live);
+  http_reply_json(req, 200, j);
 }
 
 /* PATCH done: live rooms learn the change even if the client has gone. */

@@ -274,8 +274,7 @@ int http__rt_ws_writeable(http_ws_t *ws) {
     if (n < 0)
       return -1;
   }
-  if (ws->rx_paused && !ws->close_requested &&
-      ws->q_bytes < RT_WS_RX_RESUME) {
+  if (ws->rx_paused && !ws->close_requested && ws->q_bytes < RT_WS_RX_RESUME) {
     ws->rx_paused = false;
     lws_rx_flow_control(ws->wsi, 1);
   }

@@ -7,7 +7,8 @@
 
 #include "sio/eio_server.h"
 
-#define HTTP_WS_MAX_OUTBOUND (4u * 1024u * 1024u)
+/* Twice the largest document, so a join of a full document fits. */
+#define HTTP_WS_MAX_OUTBOUND (16u * 1024u * 1024u)
 #define HTTP_MAX_MOUNTS 2
 
 typedef struct http_server http_server_t;

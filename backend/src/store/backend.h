@@ -22,6 +22,9 @@ typedef struct {
   int (*load_doc)(store__conn_t *c, const char *session_id, store_doc_t *out);
   int (*save_snapshot)(store__conn_t *c, const char *session_id,
                        pp_bytes_t state);
+  int (*stale_codes)(store__conn_t *c, char (*ids)[PP_UUID_LEN + 1], size_t max,
+                     size_t *n);
+  int (*set_code)(store__conn_t *c, const char *session_id, pp_bytes_t code);
 } store__backend_t;
 
 /* Appends a copy of bytes to d->updates (store.c). */

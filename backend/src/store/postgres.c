@@ -52,7 +52,16 @@ static const struct {
      "created_at) SELECT $1::uuid, $2::bytea, $3, $4, to_timestamp($5::bigint "
      "/ 1000.0) WHERE EXISTS (SELECT 1 FROM sessions WHERE id = $1::uuid)",
      5},
-    {"pp_code_update", "UPDATE sessions SET code = $2 WHERE id = $1", 2},
+    {"pp_code_update",
+     "UPDATE sessions SET code = $2, code_update_id = COALESCE((SELECT "
+     "max(id) FROM session_updates WHERE session_id = $1::uuid), 0) WHERE id "
+     "= $1::uuid",
+     2},
+    {"pp_stale_code",
+     "SELECT s.id::text FROM sessions s WHERE EXISTS (SELECT 1 FROM "
+     "session_updates u WHERE u.session_id = s.id AND u.id > "
+     "s.code_update_id) LIMIT $1::int",
+     1},
     {"pp_snap_select",
      "SELECT state, last_update_id FROM session_snapshots WHERE session_id = "
      "$1",
@@ -448,6 +457,34 @@ static int pg__save_snapshot(store__conn_t *c, const char *session_id,
   return rc;
 }
 
+static int pg__stale_codes(store__conn_t *c, char (*ids)[PP_UUID_LEN + 1],
+                           size_t max, size_t *n) {
+  *n = 0;
+  char lim[24];
+  snprintf(lim, sizeof lim, "%zu", max);
+  const char *params[1] = {lim};
+  int rc;
+  PGresult *r = pg__run(c, "pp_stale_code", 1, params, &rc);
+  if (!r)
+    return rc;
+  for (int i = 0; i < PQntuples(r) && *n < max; i++)
+    snprintf(ids[(*n)++], PP_UUID_LEN + 1, "%s", PQgetvalue(r, i, 0));
+  PQclear(r);
+  return 0;
+}
+
+static int pg__set_code(store__conn_t *c, const char *session_id,
+                        pp_bytes_t code) {
+  int rc = pg__ready(c);
+  if (rc)
+    return rc;
+  const char *values[2] = {session_id, code.ptr ? code.ptr : ""};
+  int lengths[2] = {0, (int)code.len};
+  int formats[2] = {0, 1};
+  PQclear(pg__run_fmt(c, "pp_code_update", 2, values, lengths, formats, &rc));
+  return rc;
+}
+
 const store__backend_t store__postgres_backend = {
     .name = "postgres",
     .open = pg__open,
@@ -461,4 +498,6 @@ const store__backend_t store__postgres_backend = {
     .append_updates = pg__append_updates,
     .load_doc = pg__load_doc,
     .save_snapshot = pg__save_snapshot,
+    .stale_codes = pg__stale_codes,
+    .set_code = pg__set_code,
 };

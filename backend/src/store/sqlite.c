@@ -25,6 +25,7 @@ enum {
   ST_SNAP_SELECT,
   ST_LOG_SELECT,
   ST_SNAP_UPSERT,
+  ST_STALE_CODE,
   ST__COUNT
 };
 
@@ -45,7 +46,12 @@ static const char *const sql_text[ST__COUNT] = {
     [ST_LOG_INSERT] = "INSERT INTO session_updates (session_id, data, author, "
                       "author_name, created_at) SELECT ?1, ?2, ?3, ?4, ?5 "
                       "WHERE EXISTS (SELECT 1 FROM sessions WHERE id = ?1)",
-    [ST_CODE_UPDATE] = "UPDATE sessions SET code = ?2 WHERE id = ?1",
+    [ST_CODE_UPDATE] =
+        "UPDATE sessions SET code = ?2, code_update_id = COALESCE((SELECT "
+        "max(id) FROM session_updates WHERE session_id = ?1), 0) WHERE id = ?1",
+    [ST_STALE_CODE] = "SELECT s.id FROM sessions s WHERE EXISTS (SELECT 1 FROM "
+                      "session_updates u WHERE u.session_id = s.id AND u.id > "
+                      "s.code_update_id) LIMIT ?1",
     [ST_SNAP_SELECT] = "SELECT state, last_update_id FROM session_snapshots "
                        "WHERE session_id = ?1",
     [ST_LOG_SELECT] = "SELECT data FROM session_updates WHERE session_id = ?1 "
@@ -455,6 +461,31 @@ static int sqlite__save_snapshot(store__conn_t *c, const char *session_id,
   return sqlite__step_done(c, q);
 }
 
+static int sqlite__stale_codes(store__conn_t *c, char (*ids)[PP_UUID_LEN + 1],
+                               size_t max, size_t *n) {
+  *n = 0;
+  sqlite3_stmt *q = sqlite__stmt(c, ST_STALE_CODE);
+  if (!q)
+    return PP_ESTORE;
+  sqlite3_bind_int64(q, 1, (sqlite3_int64)max);
+  int step;
+  while (*n < max && (step = sqlite3_step(q)) == SQLITE_ROW)
+    sqlite__copy_fixed(q, 0, ids[(*n)++], PP_UUID_LEN + 1);
+  sqlite3_reset(q);
+  return 0;
+}
+
+static int sqlite__set_code(store__conn_t *c, const char *session_id,
+                            pp_bytes_t code) {
+  sqlite3_stmt *q = sqlite__stmt(c, ST_CODE_UPDATE);
+  if (!q)
+    return PP_ESTORE;
+  sqlite3_bind_text(q, 1, session_id, -1, SQLITE_STATIC);
+  sqlite3_bind_text(q, 2, code.ptr ? code.ptr : "", (int)code.len,
+                    SQLITE_STATIC);
+  return sqlite__step_done(c, q);
+}
+
 const store__backend_t store__sqlite_backend = {
     .name = "sqlite",
     .open = sqlite__open,
@@ -468,4 +499,6 @@ const store__backend_t store__sqlite_backend = {
     .append_updates = sqlite__append_updates,
     .load_doc = sqlite__load_doc,
     .save_snapshot = sqlite__save_snapshot,
+    .stale_codes = sqlite__stale_codes,
+    .set_code = sqlite__set_code,
 };

@@ -163,6 +163,14 @@ int store_save_snapshot(store_t *st, const char *session_id, pp_bytes_t state) {
   STORE__CALL(st, save_snapshot, session_id, state);
 }
 
+int store_stale_codes(store_t *st, char (*ids)[PP_UUID_LEN + 1], size_t max,
+                      size_t *n) {
+  STORE__CALL(st, stale_codes, ids, max, n);
+}
+int store_set_code(store_t *st, const char *session_id, pp_bytes_t code) {
+  STORE__CALL(st, set_code, session_id, code);
+}
+
 void store_doc_clear(store_doc_t *d) {
   free(d->snapshot.data);
   for (size_t i = 0; i < d->n_updates; i++)

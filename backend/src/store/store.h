@@ -93,5 +93,11 @@ void store_doc_clear(store_doc_t *d);
 /* Replaces the snapshot with state, which must include every update logged
  * so far for the session (the log itself is kept). */
 int store_save_snapshot(store_t *st, const char *session_id, pp_bytes_t state);
+/* Sessions whose `code` misses logged updates (after a crash): up to max
+ * ids into ids, the count into *n. */
+int store_stale_codes(store_t *st, char (*ids)[PP_UUID_LEN + 1], size_t max,
+                      size_t *n);
+/* Sets `code`, marking it as reflecting every update logged so far. */
+int store_set_code(store_t *st, const char *session_id, pp_bytes_t code);
 
 #endif

@@ -17,8 +17,10 @@ import * as Y from "yjs";
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 
-export const BIN =
-  process.env.PAIRPAD_BIN || path.resolve(HERE, "../../build/pairpad");
+// Relative to the current directory (the server runs in a temporary one).
+export const BIN = process.env.PAIRPAD_BIN
+  ? path.resolve(process.env.PAIRPAD_BIN)
+  : path.resolve(HERE, "../../build/pairpad");
 
 // Server limits the suites rely on (backend/src/app.c, PROTOCOL.md).
 export const MAX_UPDATE_BYTES = 512 * 1024;
@@ -84,6 +86,74 @@ export function substream(seed, ...salt) {
 
 export const randInt = (rng, lo, hi) => lo + Math.floor(rng() * (hi - lo + 1));
 export const pick = (rng, items) => items[Math.floor(rng() * items.length)];
+
+// ---- random edits ----------------------------------------------------------------
+
+// Pieces of inserted text: ASCII, precomposed and combining accents, CJK,
+// RTL, emoji outside the BMP (surrogate pairs), ZWJ sequences, flags.
+const PIECES = [
+  ..."abcdefghijklmnopqrstuvwxyz",
+  " ", " ", "\n", "\t", "{", "}", "(", ");",
+  "é", "ß", "ø", "€", "Ж", "ع", "中文", "字",
+  "e\u0301", "a\u0308", "\u0301", "\u20dd",
+  "😀", "🎉", "𝄞", "👩‍💻", "🇫🇷", "👍🏽",
+];
+
+export function randomText(rng, pieces) {
+  let s = "";
+  for (let i = 0; i < pieces; i++) s += pick(rng, PIECES);
+  return s;
+}
+
+/** About `bytes` UTF-8 bytes of code-like lines. */
+export function paste(rng, bytes) {
+  const lines = [];
+  let size = 0;
+  while (size < bytes) {
+    const line = `${"  ".repeat(randInt(rng, 0, 3))}${randomText(rng, randInt(rng, 5, 40))}`;
+    lines.push(line);
+    size += Buffer.byteLength(line) + 1;
+  }
+  return lines.join("\n");
+}
+
+const isHigh = (c) => c >= 0xd800 && c <= 0xdbff;
+const isLow = (c) => c >= 0xdc00 && c <= 0xdfff;
+
+/** Moves a UTF-16 index off the middle of a surrogate pair (as an editor would). */
+export function boundary(s, i) {
+  if (i > 0 && i < s.length && isLow(s.charCodeAt(i)) && isHigh(s.charCodeAt(i - 1))) return i - 1;
+  return i;
+}
+
+/**
+ * One random local edit as one transaction (= one update): an insertion, a
+ * deletion, a replaced selection, or (at most state.maxPastes times, 2 by
+ * default) a paste of 2-20 KB. Indices never split a surrogate pair.
+ */
+export function randomEdit(doc, rng, state = { pastes: 0 }) {
+  const text = doc.getText("code");
+  const s = text.toString();
+  const r = rng();
+  doc.transact(() => {
+    if (s.length === 0 || r < 0.5) {
+      text.insert(boundary(s, randInt(rng, 0, s.length)), randomText(rng, randInt(rng, 1, 8)));
+    } else if (r < 0.8) {
+      const start = boundary(s, randInt(rng, 0, s.length - 1));
+      const end = boundary(s, Math.min(s.length, start + randInt(rng, 1, 12)));
+      if (end > start) text.delete(start, end - start);
+    } else if (r < 0.97 || state.pastes >= (state.maxPastes ?? 2)) {
+      // replace a selection: a deletion and an insertion in one update
+      const start = boundary(s, randInt(rng, 0, s.length - 1));
+      const end = boundary(s, Math.min(s.length, start + randInt(rng, 1, 30)));
+      if (end > start) text.delete(start, end - start);
+      text.insert(start, randomText(rng, randInt(rng, 1, 10)));
+    } else {
+      state.pastes++;
+      text.insert(boundary(s, randInt(rng, 0, s.length)), paste(rng, randInt(rng, 2048, 20480)));
+    }
+  });
+}
 
 // ---- databases ----------------------------------------------------------------
 
@@ -153,6 +223,12 @@ function serverEnv() {
   return env;
 }
 
+// Servers still running when the test process exits are killed with it.
+const live = new Set();
+process.on("exit", () => {
+  for (const proc of live) proc.kill("SIGKILL");
+});
+
 /**
  * Starts pairpad on a free port against db (from createDatabase). Returns
  * {http, port, pid, exited, stderr(), kill(signal), stop()}.
@@ -169,11 +245,15 @@ export async function startServer(db, { extraArgs = [] } = {}) {
     ...extraArgs,
   ];
   const proc = spawn(BIN, args, { cwd, env: serverEnv(), stdio: ["ignore", "pipe", "pipe"] });
+  live.add(proc);
   let stdout = "";
   let stderr = "";
   proc.stderr.on("data", (d) => (stderr += d));
   const exited = new Promise((resolve) =>
-    proc.on("exit", (code, signal) => resolve({ code, signal })),
+    proc.on("exit", (code, signal) => {
+      live.delete(proc);
+      resolve({ code, signal });
+    }),
   );
   const listening = new Promise((resolve, reject) => {
     proc.stdout.on("data", (d) => {
@@ -201,6 +281,9 @@ export async function startServer(db, { extraArgs = [] } = {}) {
     http: `http://127.0.0.1:${port}`,
     exited,
     stderr: () => stderr,
+    get alive() {
+      return proc.exitCode === null && proc.signalCode === null;
+    },
     sanitizerReports: () => SANITIZER_PATTERNS.filter((p) => stderr.includes(p)),
     /** Sends signal (default SIGKILL) and waits for the exit. */
     async kill(signal = "SIGKILL") {
@@ -271,21 +354,22 @@ export async function deleteSession(server, session) {
 // ---- Socket.IO ----------------------------------------------------------------------
 
 /** A connected socket.io-client socket (no automatic reconnection). */
-export async function connectSocket(server, { transports = ["websocket"] } = {}) {
+export async function connectSocket(server, { transports = ["websocket"], timeoutMs = 10000 } = {}) {
   const socket = io(server.http, {
     path: "/socket.io/",
     transports,
     reconnection: false,
     forceNew: true,
-    timeout: 10000,
+    timeout: timeoutMs,
   });
   try {
     await withTimeout(
       new Promise((resolve, reject) => {
         socket.once("connect", resolve);
         socket.once("connect_error", reject);
+        socket.io.once("close", (reason) => reject(new Error(`connection closed: ${reason}`)));
       }),
-      10000,
+      timeoutMs,
       "Socket.IO connect",
     );
   } catch (e) {
@@ -342,6 +426,7 @@ export class Peer {
     this.received = []; // relayed updates, as received
     this.ackErrors = []; // {code, message} of refused code_change
     this.dirty = false; // an update was refused: resync by rejoining
+    this.lastSend = null; // without a shim: the ack promise of the last local update
     this.onUpdate = (update, origin) => {
       if (origin !== REMOTE) this._outgoing(update);
     };
@@ -373,9 +458,13 @@ export class Peer {
   }
 
   _outgoing(update) {
-    if (!this.joined) return; // the next join sends a diff that holds it
-    if (!this.shim || process.env.COLLAB_DEBUG_INORDER) {
-      this.send(update);
+    if (!this.joined) {
+      // the next join sends a diff that holds it
+      this.lastSend = Promise.resolve({ ok: false, error: { code: "offline", message: "not joined" } });
+      return;
+    }
+    if (!this.shim) {
+      this.lastSend = this.send(update); // the caller of transact() may await it
       return;
     }
     for (let i = this._copies(); i > 0; i--)
@@ -470,6 +559,20 @@ export class Peer {
 /** An update that carries no structs and no deletions. */
 export function isEmptyUpdate(u) {
   return u.length === 2 && u[0] === 0 && u[1] === 0;
+}
+
+/** A doc's state vector and what it still waits for, as JSON (failure messages). */
+export function stateInfo(doc) {
+  const state = Object.fromEntries(Y.decodeStateVector(Y.encodeStateVector(doc)));
+  const ps = doc.store.pendingStructs;
+  const waitingFor = ps ? Object.fromEntries(ps.missing) : null;
+  const ds = doc.store.pendingDs ? Y.decodeUpdate(doc.store.pendingDs).ds.clients : null;
+  return JSON.stringify({
+    state,
+    text_length: textOf(doc).length,
+    waiting_for: waitingFor,
+    pending_deletes: ds && ds.size ? Object.fromEntries(ds) : null,
+  });
 }
 
 /** A fresh doc that joins the session and returns its text (then leaves). */
