@@ -1,0 +1,15 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const STATE_FILE = join(fileURLToPath(new URL('.', import.meta.url)), '..', 'test-results', '.e2e-server.json');
+
+export interface E2EState {
+  url: string;
+  db: string;
+  pid: number;
+}
+
+export function readState(): E2EState {
+  return JSON.parse(readFileSync(STATE_FILE, 'utf8')) as E2EState;
+}

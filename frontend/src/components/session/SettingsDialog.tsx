@@ -1,0 +1,216 @@
+import { useState, type FormEvent } from 'react';
+import { ApiError, api } from '../../services/api';
+import type { Language, SessionInfo } from '../../types/api';
+import { formatDate, formatRemaining, LIFETIMES, MAX_TTL_SECONDS } from '../../lib/time';
+import { useRecent } from '../../store/recent';
+import { Modal } from '../ui/Modal';
+import { Button } from '../ui/Button';
+import { SelectField, TextField } from '../ui/Field';
+
+export interface SettingsDialogProps {
+  sessionId: string;
+  token: string;
+  title: string;
+  language: string;
+  expiresAt: string | null;
+  hasPassword: boolean;
+  languages: Language[];
+  onClose: () => void;
+  onUpdated: (session: SessionInfo) => void;
+}
+
+function errorText(cause: unknown): string {
+  if (cause instanceof ApiError) {
+    if (cause.code === 'invalid_token' || cause.code === 'token_required')
+      return 'This link does not carry a valid interviewer token.';
+    return cause.message;
+  }
+  return cause instanceof Error ? cause.message : String(cause);
+}
+
+/** Interviewer-only controls, through PATCH/DELETE /api/sessions/{id}. */
+export function SettingsDialog(props: SettingsDialogProps) {
+  const { sessionId, token, languages, onClose, onUpdated } = props;
+  const [title, setTitle] = useState(props.title);
+  const [language, setLanguage] = useState(props.language);
+  const [password, setPassword] = useState('');
+  const [extendBy, setExtendBy] = useState(LIFETIMES[0]!.seconds);
+  const [busy, setBusy] = useState<string | null>(null);
+  const [message, setMessage] = useState<{ tone: 'ok' | 'error'; text: string } | null>(null);
+  const [confirmEnd, setConfirmEnd] = useState(false);
+  const updateRecent = useRecent((s) => s.update);
+
+  const patch = async (key: string, body: Parameters<typeof api.updateSession>[2], done: string) => {
+    setBusy(key);
+    setMessage(null);
+    try {
+      const session = await api.updateSession(sessionId, token, body);
+      onUpdated(session);
+      updateRecent(sessionId, {
+        title: session.title,
+        language: session.language,
+        expires_at: session.expires_at,
+        has_password: session.has_password,
+      });
+      setMessage({ tone: 'ok', text: done });
+      return true;
+    } catch (cause) {
+      setMessage({ tone: 'error', text: errorText(cause) });
+      return false;
+    } finally {
+      setBusy(null);
+    }
+  };
+
+  const extendedTtl = () => {
+    const remaining = props.expiresAt ? Math.max(0, Math.floor((Date.parse(props.expiresAt) - Date.now()) / 1000)) : 0;
+    return Math.min(MAX_TTL_SECONDS, Math.max(60, remaining + extendBy));
+  };
+
+  const endSession = async () => {
+    setBusy('end');
+    setMessage(null);
+    try {
+      await api.deleteSession(sessionId, token);
+      // The server now closes every connection with `session_deleted`.
+    } catch (cause) {
+      setMessage({ tone: 'error', text: errorText(cause) });
+      setBusy(null);
+    }
+  };
+
+  const onRename = (e: FormEvent) => {
+    e.preventDefault();
+    void patch('title', { title: title.trim() }, 'Title saved.');
+  };
+
+  return (
+    <Modal title="Session settings" description="Only you, the interviewer, can see these controls." onClose={onClose}>
+      <div className="space-y-6">
+        <form onSubmit={onRename} className="flex items-end gap-2">
+          <div className="flex-1">
+            <TextField label="Title" value={title} maxLength={200} onChange={(e) => setTitle(e.target.value)} data-autofocus />
+          </div>
+          <Button type="submit" disabled={busy !== null || title.trim() === props.title}>
+            {busy === 'title' ? 'Saving…' : 'Rename'}
+          </Button>
+        </form>
+
+        <form
+          onSubmit={(e) => {
+            e.preventDefault();
+            void patch('language', { language }, 'Language changed for everyone.');
+          }}
+          className="flex items-end gap-2"
+        >
+          <div className="flex-1">
+            <SelectField label="Language" value={language} onChange={(e) => setLanguage(e.target.value)}>
+              {languages.map((l) => (
+                <option key={l.id} value={l.id}>
+                  {l.name}
+                </option>
+              ))}
+            </SelectField>
+          </div>
+          <Button type="submit" disabled={busy !== null || language === props.language}>
+            Apply
+          </Button>
+        </form>
+
+        <form
+          onSubmit={(e) => {
+            e.preventDefault();
+            void patch('password', { password }, props.hasPassword ? 'Password changed.' : 'Password set.').then((ok) => {
+              if (ok) setPassword('');
+            });
+          }}
+          className="space-y-2"
+        >
+          <div className="flex items-end gap-2">
+            <div className="flex-1">
+              <TextField
+                label={props.hasPassword ? 'Change password' : 'Set a password'}
+                type="password"
+                value={password}
+                maxLength={128}
+                autoComplete="new-password"
+                onChange={(e) => setPassword(e.target.value)}
+                hint={props.hasPassword ? 'This session is password protected.' : 'This session is open to anyone with the link.'}
+              />
+            </div>
+            <Button type="submit" disabled={busy !== null || password.length === 0} className="mb-[26px]">
+              Save
+            </Button>
+          </div>
+          {props.hasPassword && (
+            <Button size="sm" variant="ghost" disabled={busy !== null} onClick={() => void patch('nopassword', { password: null }, 'Password removed.')}>
+              Remove password
+            </Button>
+          )}
+        </form>
+
+        <form
+          onSubmit={(e) => {
+            e.preventDefault();
+            void patch('ttl', { ttl_seconds: extendedTtl() }, 'Lifetime extended.');
+          }}
+          className="flex items-end gap-2"
+        >
+          <div className="flex-1">
+            <SelectField
+              label="Extend lifetime by"
+              value={String(extendBy)}
+              onChange={(e) => setExtendBy(Number(e.target.value))}
+              hint={props.expiresAt ? `Expires ${formatRemaining(props.expiresAt)} (${formatDate(props.expiresAt)}). At most 30 days from now.` : undefined}
+            >
+              {LIFETIMES.map((l) => (
+                <option key={l.seconds} value={l.seconds}>
+                  {l.label}
+                </option>
+              ))}
+            </SelectField>
+          </div>
+          <Button type="submit" disabled={busy !== null} className="mb-[26px]">
+            Extend
+          </Button>
+        </form>
+
+        {message && (
+          <p
+            role={message.tone === 'error' ? 'alert' : 'status'}
+            className={
+              message.tone === 'error'
+                ? 'rounded-lg bg-red-50 px-3 py-2 text-sm text-red-700 dark:bg-red-950/40 dark:text-red-300'
+                : 'rounded-lg bg-emerald-50 px-3 py-2 text-sm text-emerald-800 dark:bg-emerald-950/40 dark:text-emerald-300'
+            }
+          >
+            {message.text}
+          </p>
+        )}
+
+        <div className="rounded-xl border border-red-200 p-4 dark:border-red-900/60">
+          <h3 className="text-sm font-semibold text-red-700 dark:text-red-400">End session</h3>
+          <p className="mt-1 text-sm text-zinc-600 dark:text-zinc-400">
+            Deletes the session and its code for everyone. This cannot be undone.
+          </p>
+          <div className="mt-3 flex gap-2">
+            {confirmEnd ? (
+              <>
+                <Button variant="danger" disabled={busy !== null} onClick={() => void endSession()} data-testid="confirm-end">
+                  {busy === 'end' ? 'Ending…' : 'Yes, end it for everyone'}
+                </Button>
+                <Button variant="ghost" onClick={() => setConfirmEnd(false)}>
+                  Cancel
+                </Button>
+              </>
+            ) : (
+              <Button variant="danger" onClick={() => setConfirmEnd(true)}>
+                End session…
+              </Button>
+            )}
+          </div>
+        </div>
+      </div>
+    </Modal>
+  );
+}

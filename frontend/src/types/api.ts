@@ -1,0 +1,62 @@
+/** REST types: the shapes of docs/API.md. */
+
+export interface Language {
+  id: string;
+  name: string;
+  /** Monaco language id used for syntax highlighting. */
+  monaco: string;
+  extension: string;
+  /** True only when the in-browser runner can execute this language in this build. */
+  runnable: boolean;
+}
+
+export interface SessionInfo {
+  id: string;
+  title: string;
+  language: string;
+  code: string;
+  created_at: string;
+  expires_at: string;
+  has_password: boolean;
+  is_active: boolean;
+}
+
+export interface CreatedSession extends SessionInfo {
+  /** Shown only once, in the creation response. */
+  interviewer_token: string;
+  join_url: string;
+  interviewer_url: string;
+}
+
+export interface CreateSessionRequest {
+  title?: string;
+  language?: string;
+  password?: string;
+  ttl_seconds?: number;
+}
+
+export interface UpdateSessionRequest {
+  title?: string;
+  language?: string;
+  /** null removes the password. */
+  password?: string | null;
+  ttl_seconds?: number;
+  is_active?: boolean;
+}
+
+export interface ApiErrorBody {
+  error: { code: string; message: string; field?: string };
+}
+
+/** REST error codes the UI reacts to (docs/API.md "Errors"). */
+export const API_ERROR = {
+  passwordRequired: 'password_required',
+  invalidPassword: 'invalid_password',
+  tokenRequired: 'token_required',
+  invalidToken: 'invalid_token',
+  sessionNotFound: 'session_not_found',
+  sessionExpired: 'session_expired',
+  rateLimited: 'rate_limited',
+  invalidField: 'invalid_field',
+  network: 'network_error',
+} as const;

@@ -1,0 +1,217 @@
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { act, render, screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { useEffect, useState } from 'react';
+import SessionPage from '../src/components/session/SessionPage';
+import type { CodeEditorProps } from '../src/components/editor/CodeEditor';
+import { resetApiCache } from '../src/services/api';
+import { usePrefs } from '../src/store/prefs';
+import { FakeServer } from './fakes/fakeServer';
+import { LANGUAGES, SESSION_ID, mockFetch, sessionInfo, type FakeResponse } from './fakes/fetch';
+
+// Monaco does not run in jsdom: a stand-in shows the shared text.
+vi.mock('../src/components/editor/CodeEditor', () => ({
+  default: function StubEditor({ doc, readOnly, language }: CodeEditorProps) {
+    const [text, setText] = useState(doc.getText('code').toString());
+    useEffect(() => {
+      const ytext = doc.getText('code');
+      const update = () => setText(ytext.toString());
+      ytext.observe(update);
+      return () => ytext.unobserve(update);
+    }, [doc]);
+    return (
+      <div data-testid="code-editor" data-editable={readOnly ? 'false' : 'true'} data-language={language}>
+        {text}
+        <button type="button" onClick={() => doc.getText('code').insert(0, 'x')}>
+          stub: type x
+        </button>
+      </div>
+    );
+  },
+}));
+
+const TOKEN = 'interviewer-token';
+
+function setup(getSession: FakeResponse | ((init: RequestInit) => FakeResponse), path = `/s/${SESSION_ID}`) {
+  window.history.replaceState(null, '', path);
+  const server = new FakeServer();
+  const fetchMock = mockFetch({
+    'GET /api/languages': { status: 200, body: LANGUAGES },
+    [`GET /api/sessions/${SESSION_ID}`]: typeof getSession === 'function' ? getSession : getSession,
+    [`PATCH /api/sessions/${SESSION_ID}`]: (init) => ({
+      status: 200,
+      body: sessionInfo(JSON.parse(String(init.body)) as Record<string, unknown>),
+    }),
+    [`DELETE /api/sessions/${SESSION_ID}`]: { status: 204 },
+  });
+  const user = userEvent.setup();
+  const view = render(<SessionPage sessionId={SESSION_ID} socketFactory={server.socket} />);
+  return { server, fetchMock, user, view };
+}
+
+beforeEach(() => {
+  resetApiCache();
+  usePrefs.setState({ name: '', theme: 'system', fontSize: 14, minimap: true });
+});
+
+describe('session page: access', () => {
+  it('shows a not-found page for an unknown session', async () => {
+    setup({ status: 404, body: { error: { code: 'session_not_found', message: 'no' } } });
+    expect(await screen.findByRole('heading', { name: 'Session not found' })).toBeInTheDocument();
+    expect(screen.getByRole('link', { name: 'Create a new session' })).toHaveAttribute('href', '/');
+  });
+
+  it('shows an expired page', async () => {
+    setup({ status: 410, body: { error: { code: 'session_expired', message: 'expired' } } });
+    expect(await screen.findByRole('heading', { name: 'This session has expired' })).toBeInTheDocument();
+  });
+
+  it('shows an ended page for an inactive session', async () => {
+    setup({ status: 200, body: sessionInfo({ is_active: false }) });
+    expect(await screen.findByRole('heading', { name: 'This session has ended' })).toBeInTheDocument();
+  });
+
+  it('asks for a name, remembers it and joins', async () => {
+    const { user, server } = setup({ status: 200, body: sessionInfo() });
+    const name = await screen.findByRole('textbox', { name: 'Your name' });
+    await user.click(screen.getByRole('button', { name: 'Join session' }));
+    expect(screen.getByRole('alert')).toHaveTextContent('Enter the name');
+    await user.type(name, 'Grace Hopper');
+    await user.click(screen.getByRole('button', { name: 'Join session' }));
+    expect(await screen.findByTestId('code-editor')).toHaveAttribute('data-editable', 'true');
+    expect(usePrefs.getState().name).toBe('Grace Hopper');
+    expect([...server.members.values()].map((m) => m.user.name)).toEqual(['Grace Hopper']);
+    expect(within(screen.getByTestId('presence-list')).getByText('Grace Hopper')).toBeInTheDocument();
+  });
+
+  it('skips the name prompt when a name is remembered', async () => {
+    usePrefs.setState({ name: 'Ada' });
+    setup({ status: 200, body: sessionInfo() });
+    expect(await screen.findByTestId('code-editor')).toHaveAttribute('data-editable', 'true');
+    expect(screen.queryByTestId('join-gate')).not.toBeInTheDocument();
+  });
+
+  it('asks for the password, reports a wrong one and joins with the right one', async () => {
+    const getSession = (init: RequestInit): FakeResponse => {
+      const password = (init.headers as Record<string, string>)['X-Session-Password'];
+      if (!password) return { status: 401, body: { error: { code: 'password_required', message: 'pw' } } };
+      if (password !== 'pw') return { status: 401, body: { error: { code: 'invalid_password', message: 'wrong' } } };
+      return { status: 200, body: sessionInfo({ has_password: true }) };
+    };
+    const { user, server } = setup(getSession);
+    server.password = 'pw';
+    await user.type(await screen.findByRole('textbox', { name: 'Your name' }), 'Grace');
+    await user.type(screen.getByLabelText('Password'), 'nope');
+    await user.click(screen.getByRole('button', { name: 'Join session' }));
+    expect(await screen.findByRole('alert')).toHaveTextContent('That password is not right');
+    expect(screen.getByRole('textbox', { name: 'Your name' })).toHaveValue('Grace');
+    await user.clear(screen.getByLabelText('Password'));
+    await user.type(screen.getByLabelText('Password'), 'pw');
+    await user.click(screen.getByRole('button', { name: 'Join session' }));
+    expect(await screen.findByTestId('code-editor')).toHaveAttribute('data-editable', 'true');
+    expect([...server.members.values()][0]!.user.role).toBe('candidate');
+  });
+
+  it('sends the interviewer token from the fragment and shows the interviewer controls', async () => {
+    usePrefs.setState({ name: 'Ada' });
+    const { fetchMock, server, user } = setup({ status: 200, body: sessionInfo() }, `/s/${SESSION_ID}#token=${TOKEN}`);
+    await screen.findByTestId('code-editor');
+    const get = fetchMock.calls.find((c) => c.url === `/api/sessions/${SESSION_ID}`)!;
+    expect(get.headers.Authorization).toBe(`Bearer ${TOKEN}`);
+    expect([...server.members.values()][0]!.user.role).toBe('interviewer');
+    expect(await screen.findByText('You are the interviewer')).toBeInTheDocument();
+
+    await user.click(screen.getByRole('button', { name: 'Session settings' }));
+    const dialog = screen.getByRole('dialog', { name: 'Session settings' });
+    const title = within(dialog).getByRole('textbox', { name: 'Title' });
+    await user.clear(title);
+    await user.type(title, 'Renamed');
+    await user.click(within(dialog).getByRole('button', { name: 'Rename' }));
+    expect(await within(dialog).findByRole('status')).toHaveTextContent('Title saved.');
+    const patch = fetchMock.calls.find((c) => c.method === 'PATCH')!;
+    expect(patch.headers.Authorization).toBe(`Bearer ${TOKEN}`);
+    expect(patch.body).toEqual({ title: 'Renamed' });
+    expect(screen.getByTestId('session-title')).toHaveTextContent('Renamed');
+
+    await user.click(within(dialog).getByRole('button', { name: 'End session…' }));
+    await user.click(within(dialog).getByRole('button', { name: 'Yes, end it for everyone' }));
+    expect(fetchMock.calls.some((c) => c.method === 'DELETE' && c.headers.Authorization === `Bearer ${TOKEN}`)).toBe(true);
+    act(() => server.end('session_deleted', 'The interviewer deleted this session.'));
+    expect(await screen.findByRole('heading', { name: 'This session was deleted' })).toBeInTheDocument();
+  });
+
+  it('has no interviewer controls for candidates', async () => {
+    usePrefs.setState({ name: 'Grace' });
+    setup({ status: 200, body: sessionInfo() });
+    await screen.findByTestId('code-editor');
+    expect(screen.queryByRole('button', { name: 'Session settings' })).not.toBeInTheDocument();
+  });
+});
+
+describe('session page: live', () => {
+  it('shows other participants, their edits and language changes', async () => {
+    usePrefs.setState({ name: 'Ada' });
+    const { server, user } = setup({ status: 200, body: sessionInfo() });
+    await screen.findByTestId('code-editor');
+    expect(screen.getByTestId('language-select')).toHaveValue('javascript');
+
+    // A second client joins through the same fake server.
+    const { CollabProvider } = await import('../src/services/collab/provider');
+    const Y = await import('yjs');
+    const { Awareness } = await import('y-protocols/awareness');
+    const doc = new Y.Doc();
+    const other = new CollabProvider({ sessionId: SESSION_ID, name: 'Grace Hopper', doc, awareness: new Awareness(doc), socketFactory: server.socket });
+    act(() => other.connect());
+    const list = screen.getByTestId('presence-list');
+    expect(await within(list).findByText('Grace Hopper')).toBeInTheDocument();
+    expect(within(list).getByText('GH')).toBeInTheDocument();
+
+    act(() => doc.getText('code').insert(0, 'print("hi")'));
+    expect(screen.getByTestId('code-editor')).toHaveTextContent('print("hi")');
+
+    await act(async () => {
+      await other.setLanguage('python');
+    });
+    expect(screen.getByTestId('language-select')).toHaveValue('python');
+    expect(screen.getByTestId('code-editor')).toHaveAttribute('data-language', 'python');
+    expect(screen.getByTestId('notice')).toHaveTextContent('Grace Hopper switched the language');
+
+    await user.selectOptions(screen.getByTestId('language-select'), 'go');
+    expect(server.language).toBe('go');
+
+    act(() => other.destroy());
+    await waitFor(() => expect(within(list).queryByText('Grace Hopper')).not.toBeInTheDocument());
+  });
+
+  it('shows the connection state, including offline edits', async () => {
+    usePrefs.setState({ name: 'Ada' });
+    const { server, user } = setup({ status: 200, body: sessionInfo() });
+    await screen.findByTestId('code-editor');
+    const status = screen.getByTestId('connection-status');
+    expect(status).toHaveTextContent('Connected');
+    act(() => server.crash());
+    expect(status).toHaveTextContent('Reconnecting…');
+    await user.click(screen.getByRole('button', { name: 'stub: type x' }));
+    expect(status).toHaveTextContent('Offline · edits pending');
+    expect(status).toHaveAttribute('data-pending', '1');
+    act(() => server.restart());
+    expect(status).toHaveTextContent('Connected');
+    expect(status).toHaveAttribute('data-pending', '0');
+    expect(server.text()).toBe('x');
+  });
+
+  it('keeps Run visibly disabled and explains why', async () => {
+    usePrefs.setState({ name: 'Ada' });
+    const { user } = setup({ status: 200, body: sessionInfo() });
+    await screen.findByTestId('code-editor');
+    const run = screen.getByRole('button', { name: /Run/u });
+    expect(run).toHaveAttribute('aria-disabled', 'true');
+    expect(run).toHaveAccessibleDescription(/not available in this build/u);
+    expect(screen.getByRole('button', { name: /Stop/u })).toBeDisabled();
+    expect(screen.getByTestId('output-panel')).toHaveTextContent('Running code is not available yet');
+    await user.click(run);
+    expect(screen.getByTestId('notice')).toHaveTextContent('not available');
+    await user.keyboard('{Control>}{Enter}{/Control}');
+    expect(screen.getByTestId('notice')).toHaveTextContent('not available');
+  });
+});
