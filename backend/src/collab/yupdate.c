@@ -20,6 +20,8 @@
 typedef struct {
   pp_bytes_t in;
   size_t pos;
+  const collab_yupdate_visitor_t *v; /* NULL: validate only */
+  uint64_t client, clock;            /* of the struct being read */
 } reader_t;
 
 static int rd_var(reader_t *r, uint64_t *v) {
@@ -40,9 +42,11 @@ static int rd_string(reader_t *r, pp_bytes_t *out) {
   return 0;
 }
 
-static int rd_id(reader_t *r) {
+static int rd_id(reader_t *r, bool right) {
   uint64_t client, clock;
   if (rd_var(r, &client) || rd_var(r, &clock) || clock > CLOCK_MAX)
+    return PP_EINVAL;
+  if (r->v && r->v->origin && r->v->origin(r->v->ctx, client, clock, right))
     return PP_EINVAL;
   return 0;
 }
@@ -67,9 +71,9 @@ static int rd_struct(reader_t *r, collab_yupdate_stats_t *st, uint64_t *len) {
     return rd_var(r, len) || *len == 0 ? PP_EINVAL : 0;
   if (info & INFO_HAS_PARENT_SUB)
     return PP_EINVAL;
-  if ((info & INFO_HAS_ORIGIN) && rd_id(r))
+  if ((info & INFO_HAS_ORIGIN) && rd_id(r, false))
     return PP_EINVAL;
-  if ((info & INFO_HAS_RIGHT_ORIGIN) && rd_id(r))
+  if ((info & INFO_HAS_RIGHT_ORIGIN) && rd_id(r, true))
     return PP_EINVAL;
   if (!(info & (INFO_HAS_ORIGIN | INFO_HAS_RIGHT_ORIGIN))) {
     uint64_t parent_info;
@@ -87,6 +91,8 @@ static int rd_struct(reader_t *r, collab_yupdate_stats_t *st, uint64_t *len) {
       return PP_EINVAL;
     *len = utf16_length(s);
     st->inserted_bytes += s.len;
+    if (r->v && r->v->string && r->v->string(r->v->ctx, r->client, r->clock, s))
+      return PP_EINVAL;
     return 0;
   }
   default:
@@ -94,10 +100,11 @@ static int rd_struct(reader_t *r, collab_yupdate_stats_t *st, uint64_t *len) {
   }
 }
 
-int collab_yupdate_validate(pp_bytes_t update,
-                            const collab_yupdate_limits_t *limits,
-                            collab_yupdate_stats_t *stats) {
-  reader_t r = {update, 0};
+static int yupdate__read(pp_bytes_t update,
+                         const collab_yupdate_limits_t *limits,
+                         collab_yupdate_stats_t *stats,
+                         const collab_yupdate_visitor_t *visitor) {
+  reader_t r = {update, 0, visitor, 0, 0};
   collab_yupdate_stats_t st = {0};
   uint64_t groups;
   if (rd_var(&r, &groups) || groups > limits->max_clients)
@@ -109,6 +116,8 @@ int collab_yupdate_validate(pp_bytes_t update,
       return PP_EINVAL;
     for (uint64_t i = 0; i < nstructs; i++) {
       uint64_t len;
+      r.client = client;
+      r.clock = clock;
       if (rd_struct(&r, &st, &len) || len > CLOCK_MAX - clock)
         return PP_EINVAL;
       clock += len;
@@ -129,6 +138,9 @@ int collab_yupdate_validate(pp_bytes_t update,
       if (rd_var(&r, &clock) || rd_var(&r, &len) || clock > CLOCK_MAX ||
           len > CLOCK_MAX - clock)
         return PP_EINVAL;
+      if (visitor && visitor->deletion &&
+          visitor->deletion(visitor->ctx, client, clock, len))
+        return PP_EINVAL;
     }
     st.delete_ranges += (size_t)n;
   }
@@ -139,8 +151,20 @@ int collab_yupdate_validate(pp_bytes_t update,
   return 0;
 }
 
+int collab_yupdate_validate(pp_bytes_t update,
+                            const collab_yupdate_limits_t *limits,
+                            collab_yupdate_stats_t *stats) {
+  return yupdate__read(update, limits, stats, NULL);
+}
+
+int collab_yupdate_visit(pp_bytes_t update,
+                         const collab_yupdate_limits_t *limits,
+                         const collab_yupdate_visitor_t *visitor) {
+  return yupdate__read(update, limits, NULL, visitor);
+}
+
 int collab_ystate_vector_validate(pp_bytes_t sv, size_t max_clients) {
-  reader_t r = {sv, 0};
+  reader_t r = {sv, 0, NULL, 0, 0};
   uint64_t n;
   if (rd_var(&r, &n) || n > max_clients)
     return PP_EINVAL;

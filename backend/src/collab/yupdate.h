@@ -19,6 +19,7 @@
 #ifndef PP_COLLAB_YUPDATE_H
 #define PP_COLLAB_YUPDATE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -43,6 +44,21 @@ typedef struct {
 int collab_yupdate_validate(pp_bytes_t update,
                             const collab_yupdate_limits_t *limits,
                             collab_yupdate_stats_t *stats);
+
+/* What an update refers to, for checks that need the document (doc.c).
+ * Callbacks return 0 to go on, non-zero to reject the update. */
+typedef struct {
+  int (*string)(void *ctx, uint64_t client, uint64_t clock, pp_bytes_t s);
+  int (*origin)(void *ctx, uint64_t client, uint64_t clock, bool right);
+  int (*deletion)(void *ctx, uint64_t client, uint64_t clock, uint64_t len);
+  void *ctx;
+} collab_yupdate_visitor_t;
+
+/* Validates like collab_yupdate_validate and calls visitor for each string
+ * item (its first clock), each origin / right origin, each delete range. */
+int collab_yupdate_visit(pp_bytes_t update,
+                         const collab_yupdate_limits_t *limits,
+                         const collab_yupdate_visitor_t *visitor);
 /* State vector v1: varuint n { varuint client, varuint clock }. */
 int collab_ystate_vector_validate(pp_bytes_t sv, size_t max_clients);
 

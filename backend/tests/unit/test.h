@@ -70,7 +70,8 @@
   X(ystate_vector_vectors)                                                     \
   X(doc_applies_yjs_updates)                                                   \
   X(doc_diff_syncs_a_fresh_doc)                                                \
-  X(doc_rejects_invalid_update_and_keeps_content)
+  X(doc_rejects_invalid_update_and_keeps_content)                              \
+  X(doc_refuses_edits_inside_a_surrogate_pair)
 
 /* Prints the context set by test_ctx (test_support.c) before a failure. */
 void test_print_ctx(void);

@@ -154,3 +154,24 @@ void test_doc_rejects_invalid_update_and_keeps_content(void) {
   check_text(doc, "ello w\xc3\xb6rld \xf0\x9f\x9a\x80");
   collab_doc_free(doc);
 }
+
+/* "a🚀b" by client 7 (JS yjs); then edits anchored inside the emoji's
+ * surrogate pair (JS Yjs turns the halves into two U+FFFD, yrs does not):
+ * an insertion between the halves, a deletion of one half. An insertion
+ * after the whole emoji is fine. */
+void test_doc_refuses_edits_inside_a_surrogate_pair(void) {
+  collab_doc_t *doc = collab_doc_new(&limits);
+  char buf[128];
+  size_t n = unhex("01010700040104636f64650661f09f9a806200", buf, sizeof buf);
+  CHECK_INT(collab_doc_apply(doc, pp_bytes(buf, n), NULL), 0);
+  n = unhex("01010900c407010702015800", buf, sizeof buf);
+  CHECK_INT(collab_doc_apply(doc, pp_bytes(buf, n), NULL), PP_EINVAL);
+  n = unhex("000107010201", buf, sizeof buf);
+  CHECK_INT(collab_doc_apply(doc, pp_bytes(buf, n), NULL), PP_EINVAL);
+  check_text(doc, "a\xf0\x9f\x9a\x80"
+                  "b");
+  n = unhex("01010d00c407020703015900", buf, sizeof buf);
+  CHECK_INT(collab_doc_apply(doc, pp_bytes(buf, n), NULL), 0);
+  check_text(doc, "a\xf0\x9f\x9a\x80Yb");
+  collab_doc_free(doc);
+}
