@@ -7,7 +7,7 @@
 #include "util/error.h"
 #include "util/log.h"
 
-typedef enum { JOB_UPDATE, JOB_SNAPSHOT, JOB_LOAD } job_kind_t;
+typedef enum { JOB_UPDATE, JOB_SNAPSHOT, JOB_LOAD, JOB_CODE } job_kind_t;
 
 typedef struct job {
   struct job *next;
@@ -80,6 +80,11 @@ static void persist__work(uv_work_t *w) {
     return;
   case JOB_LOAD:
     b->status = store_load_doc(st, b->jobs->session_id, &b->doc);
+    return;
+  case JOB_CODE:
+    b->status = store_set_code(
+        st, b->jobs->session_id,
+        pp_bytes(b->jobs->data ? b->jobs->data : "", b->jobs->len));
     return;
   }
 }
@@ -232,6 +237,17 @@ int collab_persist_update(collab_persist_t *p, const char *session_id,
 int collab_persist_snapshot(collab_persist_t *p, const char *session_id,
                             pp_bytes_t state, collab_persist_cb cb, void *ctx) {
   job_t *j = persist__job(JOB_SNAPSHOT, session_id, state);
+  if (!j)
+    return PP_ENOMEM;
+  j->cb = cb;
+  j->ctx = ctx;
+  persist__push(p, j);
+  return 0;
+}
+
+int collab_persist_code(collab_persist_t *p, const char *session_id,
+                        pp_bytes_t code, collab_persist_cb cb, void *ctx) {
+  job_t *j = persist__job(JOB_CODE, session_id, code);
   if (!j)
     return PP_ENOMEM;
   j->cb = cb;

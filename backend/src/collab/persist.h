@@ -21,7 +21,8 @@ typedef void (*collab_persist_cb)(void *ctx, int status);
 /* doc is borrowed for the call (NULL when status != 0). */
 typedef void (*collab_persist_load_cb)(void *ctx, int status, store_doc_t *doc);
 /* Appends the current text of session_id to out (for the `code` column);
- * returns non-zero when the session has no live document. */
+ * returns non-zero to leave `code` alone in this batch (no live document,
+ * or refreshed recently). */
 typedef int (*collab_persist_code_fn)(void *ctx, const char *session_id,
                                       pp_buf_t *out);
 
@@ -40,6 +41,10 @@ int collab_persist_update(collab_persist_t *p, const char *session_id,
                           void *ctx);
 int collab_persist_snapshot(collab_persist_t *p, const char *session_id,
                             pp_bytes_t state, collab_persist_cb cb, void *ctx);
+/* Writes `code` (the text of the session's document, reflecting every
+ * update logged so far: queue it only when none is pending). */
+int collab_persist_code(collab_persist_t *p, const char *session_id,
+                        pp_bytes_t code, collab_persist_cb cb, void *ctx);
 int collab_persist_load(collab_persist_t *p, const char *session_id,
                         collab_persist_load_cb cb, void *ctx);
 

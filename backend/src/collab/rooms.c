@@ -86,7 +86,14 @@ struct collab_room {
   size_t doc_bytes; /* approximate encoded size */
   size_t updates_since_snapshot;
   size_t bytes_since_snapshot;
+  bool code_dirty;         /* `code` column behind the document */
+  int64_t code_written_ms; /* last `code` refresh handed to a batch */
 };
+
+/* `code` is rewritten at most this often while a room is busy (each write
+ * rewrites the whole text); REST reads a live room's text directly, a room
+ * that empties writes it once more, and start-up repairs it after a crash. */
+#define ROOMS_CODE_REFRESH_MS 1000
 
 struct collab_join_req {
   collab_rooms_t *rooms;
@@ -276,6 +283,7 @@ static void rooms__announce_removal(collab_member_t *m) {
  */
 
 static void rooms__snapshot(collab_room_t *room);
+static void rooms__code_done(void *ctx, int status);
 
 /* A room with nobody in it and nothing in flight leaves memory; a room that
  * still has unsnapshotted edits writes a snapshot first. */
@@ -289,7 +297,31 @@ static void rooms__maybe_unload(collab_room_t *room) {
     if (room->jobs)
       return;
   }
+  if (room->doc && room->code_dirty) {
+    /* every update is durable (jobs == 0): the text is exactly the log */
+    pp_buf_t text;
+    pp_buf_init(&text, (size_t)-1 / 4);
+    if (collab_doc_text(room->doc, &text) == 0 &&
+        collab_persist_code(room->rooms->persist, room->id,
+                            pp_bytes(text.data ? text.data : "", text.len),
+                            rooms__code_done, room) == 0) {
+      room->jobs++;
+      room->code_dirty = false;
+      pp_buf_free(&text);
+      return;
+    }
+    pp_buf_free(&text);
+  }
   rooms__room_drop(room);
+}
+
+static void rooms__code_done(void *ctx, int status) {
+  collab_room_t *room = ctx;
+  room->jobs--;
+  if (status)
+    pp_logf(PP_LOG_WARN, "code not saved", " session=%s error=%s", room->id,
+            pp_errname(status));
+  rooms__maybe_unload(room);
 }
 
 static void rooms__snapshot_done(void *ctx, int status) {
@@ -323,12 +355,21 @@ static void rooms__snapshot(collab_room_t *room) {
   pp_buf_free(&state);
 }
 
-/* The text of a live document, for the `code` column (persist.h). */
+/* The text of a live document, for the `code` column of a write batch
+ * (persist.h): at most once per ROOMS_CODE_REFRESH_MS per room. */
 static int rooms__code(void *ctx, const char *session_id, pp_buf_t *out) {
   collab_room_t *room = rooms__find(ctx, session_id);
   if (!room || !room->doc)
     return PP_ENOTFOUND;
-  return collab_doc_text(room->doc, out);
+  int64_t now = pp_mono_ms();
+  if (now - room->code_written_ms < ROOMS_CODE_REFRESH_MS)
+    return PP_EINVAL; /* stays dirty: a later batch or the unload writes it */
+  int rc = collab_doc_text(room->doc, out);
+  if (!rc) {
+    room->code_written_ms = now;
+    room->code_dirty = false;
+  }
+  return rc;
 }
 
 void collab_leave(collab_member_t *m) {
@@ -751,6 +792,7 @@ int collab_code_change(collab_member_t *m, pp_bytes_t update, int64_t ack_id,
     return rc;
   }
   room->doc_bytes += update.len;
+  room->code_dirty = true;
   room->updates_since_snapshot++;
   room->bytes_since_snapshot += update.len;
   rooms__broadcast_bytes(room, m, "code_change", update);
@@ -1012,7 +1054,10 @@ size_t collab_rooms_count(const collab_rooms_t *rooms) { return rooms->count; }
 
 int collab_rooms_live_text(collab_rooms_t *rooms, const char *id,
                            pp_buf_t *out) {
-  return rooms__code(rooms, id, out);
+  collab_room_t *room = rooms__find(rooms, id);
+  if (!room || !room->doc)
+    return PP_ENOTFOUND;
+  return collab_doc_text(room->doc, out);
 }
 
 /* ---- lifecycle ------------------------------------------------------------
