@@ -22,6 +22,15 @@ describe('session store', () => {
     expect(next).toMatchObject({ self: ada, participants: [ada, grace], language: 'go', title: 'T' });
   });
 
+  it('takes a new title and lifetime from session_updated', () => {
+    const next = reduceProviderEvent(initialSessionState, {
+      type: 'session',
+      title: 'Renamed',
+      expiresAt: '2031-02-03T04:05:06.789Z',
+    });
+    expect(next).toEqual({ title: 'Renamed', expiresAt: '2031-02-03T04:05:06.789Z' });
+  });
+
   it('adds and removes participants without duplicates', () => {
     const store = useSessionStore.getState();
     store.handle({ type: 'user_joined', user: grace });

@@ -1028,6 +1028,12 @@ void collab_rooms_session_changed(collab_rooms_t *rooms,
   }
   snprintf(room->title, sizeof room->title, "%s", s->title ? s->title : "");
   room->expires_at_ms = s->expires_at_ms;
+  char expires[PP_RFC3339_LEN + 1];
+  pp_format_rfc3339(s->expires_at_ms, expires);
+  rooms__broadcast_json(room, NULL, "session_updated",
+                        json_pack("{s:s, s:s, s:b}", "title", room->title,
+                                  "expires_at", expires, "has_password",
+                                  s->password_hash != NULL));
   if (strcmp(room->language, s->language) != 0) {
     snprintf(room->language, sizeof room->language, "%s", s->language);
     rooms__broadcast_json(

@@ -202,6 +202,23 @@ describe("language", () => {
   });
 });
 
+describe("session settings", () => {
+  it("tells members about a rename, a new lifetime and a password change", async () => {
+    const s = await createSession({ title: "Old" });
+    const a = connect();
+    await join(a, { session_id: s.id, name: "Ada" });
+    const seen = once(a, "session_updated");
+    const res = await fetch(`${server.http}/api/sessions/${s.id}`, {
+      method: "PATCH",
+      headers: { "Content-Type": "application/json", Authorization: `Bearer ${s.interviewer_token}` },
+      body: JSON.stringify({ title: "New title", password: "pw", ttl_seconds: 7200 }),
+    });
+    assert.equal(res.status, 200);
+    const rest = await res.json();
+    assert.deepEqual(await seen, { title: "New title", expires_at: rest.expires_at, has_password: true });
+  });
+});
+
 describe("cursors", () => {
   it("relays awareness updates to the other members", async () => {
     const s = await createSession();

@@ -94,6 +94,8 @@ export function reduceProviderEvent(state: CollabSessionState, event: ProviderEv
       const text = who ? `${who.name} switched the language` : 'The language was changed';
       return { language: event.language, notice: { id: ++noticeId, tone: 'info', text } };
     }
+    case 'session':
+      return { title: event.title, expiresAt: event.expiresAt };
     case 'join_failed':
       return { joinError: event.error };
     case 'ended':

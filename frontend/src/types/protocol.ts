@@ -12,6 +12,7 @@ export const EVENT = {
   userJoined: 'user_joined',
   userLeft: 'user_left',
   languageChange: 'language_change',
+  sessionUpdated: 'session_updated',
   execution: 'execution',
   error: 'error',
 } as const;
@@ -122,6 +123,13 @@ export interface ExecutionEvent {
   [key: string]: unknown;
 }
 
+/** The interviewer changed the session through the REST API. */
+export interface SessionUpdated {
+  title: string;
+  expires_at: string;
+  has_password: boolean;
+}
+
 /** Events the server sends, with their listener signatures. */
 export interface ServerToClientEvents {
   code_change: (update: Binary) => void;
@@ -129,6 +137,7 @@ export interface ServerToClientEvents {
   user_joined: (user: User) => void;
   user_left: (payload: UserLeft) => void;
   language_change: (payload: LanguageChangeIn) => void;
+  session_updated: (payload: SessionUpdated) => void;
   execution: (payload: ExecutionEvent) => void;
   error: (error: WireError) => void;
 }

@@ -28,6 +28,7 @@ import {
   type JoinedSession,
   type JoinRequest,
   type LanguageChangeIn,
+  type SessionUpdated,
   type User,
   type UserLeft,
   type WireError,
@@ -57,6 +58,8 @@ export type ProviderEvent =
   | { type: 'user_joined'; user: User }
   | { type: 'user_left'; id: string }
   | { type: 'language'; language: string; by: string | null }
+  /** Title or lifetime changed through the REST API. */
+  | { type: 'session'; title: string; expiresAt: string }
   /** The server refused the join (wrong password, room full, …). */
   | { type: 'join_failed'; error: WireError }
   /** The session is gone (deleted, expired, ended, unknown). */
@@ -134,6 +137,7 @@ export class CollabProvider {
     this.socket.on('user_joined', this.onUserJoined);
     this.socket.on('user_left', this.onUserLeft);
     this.socket.on('language_change', this.onLanguageChange);
+    this.socket.on('session_updated', this.onSessionUpdated);
     this.socket.on('execution', this.onExecution);
     this.socket.on('error', this.onServerError);
     this.unsubscribeReconnect = this.socket.onReconnectAttempt(this.onReconnectAttempt);
@@ -234,6 +238,7 @@ export class CollabProvider {
     this.socket.off('user_joined', this.onUserJoined);
     this.socket.off('user_left', this.onUserLeft);
     this.socket.off('language_change', this.onLanguageChange);
+    this.socket.off('session_updated', this.onSessionUpdated);
     this.socket.off('execution', this.onExecution);
     this.socket.off('error', this.onServerError);
     this.unsubscribeReconnect();
@@ -406,6 +411,10 @@ export class CollabProvider {
 
   private readonly onUserLeft = (payload: UserLeft): void => {
     this.emit({ type: 'user_left', id: payload.id });
+  };
+
+  private readonly onSessionUpdated = (payload: SessionUpdated): void => {
+    this.emit({ type: 'session', title: payload.title, expiresAt: payload.expires_at });
   };
 
   private readonly onLanguageChange = (payload: LanguageChangeIn): void => {
