@@ -234,9 +234,11 @@ int collab_persist_update(collab_persist_t *p, const char *session_id,
   return 0;
 }
 
-int collab_persist_snapshot(collab_persist_t *p, const char *session_id,
-                            pp_bytes_t state, collab_persist_cb cb, void *ctx) {
-  job_t *j = persist__job(JOB_SNAPSHOT, session_id, state);
+/* Queues a snapshot or code job carrying a copy of data. */
+static int persist__write_job(collab_persist_t *p, job_kind_t kind,
+                              const char *session_id, pp_bytes_t data,
+                              collab_persist_cb cb, void *ctx) {
+  job_t *j = persist__job(kind, session_id, data);
   if (!j)
     return PP_ENOMEM;
   j->cb = cb;
@@ -245,15 +247,14 @@ int collab_persist_snapshot(collab_persist_t *p, const char *session_id,
   return 0;
 }
 
+int collab_persist_snapshot(collab_persist_t *p, const char *session_id,
+                            pp_bytes_t state, collab_persist_cb cb, void *ctx) {
+  return persist__write_job(p, JOB_SNAPSHOT, session_id, state, cb, ctx);
+}
+
 int collab_persist_code(collab_persist_t *p, const char *session_id,
                         pp_bytes_t code, collab_persist_cb cb, void *ctx) {
-  job_t *j = persist__job(JOB_CODE, session_id, code);
-  if (!j)
-    return PP_ENOMEM;
-  j->cb = cb;
-  j->ctx = ctx;
-  persist__push(p, j);
-  return 0;
+  return persist__write_job(p, JOB_CODE, session_id, code, cb, ctx);
 }
 
 int collab_persist_load(collab_persist_t *p, const char *session_id,
