@@ -222,17 +222,17 @@ int pp_app_run(const pp_config_t *cfg) {
   pp_logf(PP_LOG_INFO, "started", " database=%s pool=%d rate_limits=%s port=%d",
           store_backend_name(store), cfg->db_pool_size,
           cfg->rate_limits ? "on" : "off", port);
-  if (cfg->runner_port)
-    pp_log(PP_LOG_INFO,
-           "runner origin not served: the in-browser runner is not part of "
-           "this build yet",
-           NULL);
-  printf("Pairpad listening on http://%s:%d\n",
-         strcmp(cfg->host, "0.0.0.0") == 0 ||
-                 strcmp(cfg->host, "127.0.0.1") == 0
-             ? "localhost"
-             : cfg->host,
-         port);
+  const char *shown =
+      strcmp(cfg->host, "0.0.0.0") == 0 || strcmp(cfg->host, "127.0.0.1") == 0
+          ? "localhost"
+          : cfg->host;
+  printf("Pairpad listening on http://%s:%d\n", shown, port);
+  int runner_port = http_server_runner_port(http);
+  if (runner_port) {
+    pp_logf(PP_LOG_INFO, "runner origin started", " port=%d dir=%s",
+            runner_port, cfg->runner_dir);
+    printf("Code runner origin on http://%s:%d\n", shown, runner_port);
+  }
   fflush(stdout);
 
   app.http = http;

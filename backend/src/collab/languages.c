@@ -1,23 +1,23 @@
 #include "collab/languages.h"
 
-/* runnable stays false until the in-browser runner ships a runtime for the
- * language: the Run button must never pretend. */
+/* Whether a language can run is not decided here: the runner build's
+ * manifest says which runtimes exist (http/api.c). */
 static const collab_language_t table[] = {
-    {"javascript", "JavaScript", "javascript", "js", false},
-    {"typescript", "TypeScript", "typescript", "ts", false},
-    {"python", "Python", "python", "py", false},
-    {"c", "C", "c", "c", false},
-    {"cpp", "C++", "cpp", "cpp", false},
-    {"java", "Java", "java", "java", false},
-    {"go", "Go", "go", "go", false},
-    {"csharp", "C#", "csharp", "cs", false},
-    {"ruby", "Ruby", "ruby", "rb", false},
-    {"rust", "Rust", "rust", "rs", false},
-    {"sql", "SQL", "sql", "sql", false},
-    {"lua", "Lua", "lua", "lua", false},
-    {"php", "PHP", "php", "php", false},
-    {"kotlin", "Kotlin", "kotlin", "kt", false},
-    {"plaintext", "Plain text", "plaintext", "txt", false},
+    {"javascript", "JavaScript", "javascript", "js"},
+    {"typescript", "TypeScript", "typescript", "ts"},
+    {"python", "Python", "python", "py"},
+    {"c", "C", "c", "c"},
+    {"cpp", "C++", "cpp", "cpp"},
+    {"java", "Java", "java", "java"},
+    {"go", "Go", "go", "go"},
+    {"csharp", "C#", "csharp", "cs"},
+    {"ruby", "Ruby", "ruby", "rb"},
+    {"rust", "Rust", "rust", "rs"},
+    {"sql", "SQL", "sql", "sql"},
+    {"lua", "Lua", "lua", "lua"},
+    {"php", "PHP", "php", "php"},
+    {"kotlin", "Kotlin", "kotlin", "kt"},
+    {"plaintext", "Plain text", "plaintext", "txt"},
 };
 
 const collab_language_t *collab_languages(size_t *count) {

@@ -12,7 +12,6 @@ typedef struct {
   const char *name;      /* display name, e.g. "C++" */
   const char *monaco;    /* Monaco language id */
   const char *extension; /* file extension without the dot */
-  bool runnable;         /* the in-browser runner can execute it */
 } collab_language_t;
 
 #define COLLAB_DEFAULT_LANGUAGE "javascript"

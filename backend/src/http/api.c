@@ -9,6 +9,7 @@
 #include "collab/languages.h"
 #include "collab/sessions.h"
 #include "http/internal.h"
+#include "http/origins.h"
 #include "http/session_request.h"
 #include "util/clock.h"
 #include "util/error.h"
@@ -105,17 +106,40 @@ static void api__health(http_request_t *req) {
   http_reply(req, 200, "application/json", body, sizeof body - 1);
 }
 
+/* A language is runnable when the runner origin is served and its build
+ * manifest (runtimes.json) lists a runtime for it. */
 static void api__languages(http_request_t *req) {
   size_t n;
   const collab_language_t *langs = collab_languages(&n);
+  const json_t *runtimes =
+      http__runner_enabled(req->srv) ? req->srv->runtimes : NULL;
   json_t *arr = json_array();
   for (size_t i = 0; arr && i < n; i++) {
+    json_t *rt = json_object_get(runtimes, langs[i].id);
+    json_int_t bytes = json_integer_value(json_object_get(rt, "bytes"));
     json_array_append_new(
-        arr, json_pack("{s:s, s:s, s:s, s:s, s:b}", "id", langs[i].id, "name",
-                       langs[i].name, "monaco", langs[i].monaco, "extension",
-                       langs[i].extension, "runnable", langs[i].runnable));
+        arr, json_pack("{s:s, s:s, s:s, s:s, s:b, s:I}", "id", langs[i].id,
+                       "name", langs[i].name, "monaco", langs[i].monaco,
+                       "extension", langs[i].extension, "runnable", rt != NULL,
+                       "runtime_bytes", rt && bytes > 0 ? bytes : 0));
   }
   http_reply_json(req, 200, arr);
+}
+
+/* What the web app needs to know about this deployment. */
+static void api__config(http_request_t *req) {
+  char url[HTTP_ORIGIN_MAX + 2];
+  const char *configured = req->srv->deps.cfg->runner_url;
+  json_t *runner = json_null();
+  if (configured && *configured) {
+    runner = json_string(configured);
+  } else if (http__runner_enabled(req->srv) &&
+             http_listener_origin(NULL, api__hdr(req->host, req->host_len),
+                                  req->srv->runner_port, url, sizeof url - 1)) {
+    strcat(url, "/");
+    runner = json_string(url);
+  }
+  http_reply_json(req, 200, json_pack("{s:o}", "runner_url", runner));
 }
 
 static void api__openapi(http_request_t *req) {
@@ -368,6 +392,9 @@ void http__api_dispatch(http_request_t *req) {
     break;
   case HTTP_ROUTE_LANGUAGES:
     api__languages(req);
+    break;
+  case HTTP_ROUTE_CONFIG:
+    api__config(req);
     break;
   case HTTP_ROUTE_OPENAPI:
     api__openapi(req);

@@ -16,6 +16,10 @@ struct http_server {
   void *context; /* struct lws_context * */
   void *vhost;   /* struct lws_vhost * */
   int port;
+  void *runner_vhost; /* struct lws_vhost *; NULL when --runner-port 0 */
+  int runner_port;
+  json_t *runtimes; /* runner_dir/runtimes.json: language -> {bytes}; NULL
+                       when the runner has not been built */
   http_cors_t *cors;
   char *docs_html; /* owned, generated from the OpenAPI document */
   size_t docs_len;
@@ -42,6 +46,17 @@ void http__api_dispatch(http_request_t *req);
 /* Serves a front-end file or its fallback (server.c). Returns the lws
  * callback result. */
 int http__static_serve(http_request_t *req);
+
+/* The runner origin's static files (runner.c). Returns the lws callback
+ * result. */
+int http__runner_serve(http_request_t *req);
+/* True when the app can embed a runner: served here or configured. */
+bool http__runner_enabled(const http_server_t *srv);
+/* Adds the headers every response carries (server.c). */
+int http__common_headers(http_request_t *req, struct lws *wsi, const char *csp,
+                         unsigned char **p, unsigned char *end);
+/* Writes the CSP of an app page (framing only the runner) into req. */
+const char *http__app_page_csp(http_request_t *req);
 
 /* Content-Security-Policy values. */
 #define HTTP_CSP_API                                                           \

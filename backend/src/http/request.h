@@ -57,7 +57,9 @@ struct http_request {
   bool replied;
   int status;
   const char *content_type_out; /* static */
-  const char *csp;              /* static */
+  const char *csp;              /* static, or csp_buf */
+  char csp_buf[768];            /* a CSP naming the other origin */
+  bool runner;                  /* arrived on the runner origin */
   char *resp_body;              /* owned */
   size_t resp_len;
   http_header_t extra[HTTP_MAX_EXTRA_HEADERS];

@@ -51,6 +51,9 @@ void http_route_match(pp_bytes_t target, http_route_t *out) {
   } else if (pp_bytes_eq(rest, "/languages")) {
     out->id = HTTP_ROUTE_LANGUAGES;
     out->allowed = HTTP_METHOD_GET;
+  } else if (pp_bytes_eq(rest, "/config")) {
+    out->id = HTTP_ROUTE_CONFIG;
+    out->allowed = HTTP_METHOD_GET;
   } else if (pp_bytes_eq(rest, "/openapi.json")) {
     out->id = HTTP_ROUTE_OPENAPI;
     out->allowed = HTTP_METHOD_GET;
@@ -60,11 +63,20 @@ void http_route_match(pp_bytes_t target, http_route_t *out) {
   } else if (pp_bytes_eq(rest, "/sessions")) {
     out->id = HTTP_ROUTE_SESSIONS;
     out->allowed = HTTP_METHOD_POST;
-  } else if (route__take(&rest, "/sessions/") && rest.len &&
-             !memchr(rest.ptr, '/', rest.len)) {
-    out->id = HTTP_ROUTE_SESSION;
-    out->param = rest;
-    out->allowed = HTTP_METHOD_GET | HTTP_METHOD_PATCH | HTTP_METHOD_DELETE;
+  } else if (route__take(&rest, "/sessions/") && rest.len) {
+    const char *slash = memchr(rest.ptr, '/', rest.len);
+    if (!slash) {
+      out->id = HTTP_ROUTE_SESSION;
+      out->param = rest;
+      out->allowed = HTTP_METHOD_GET | HTTP_METHOD_PATCH | HTTP_METHOD_DELETE;
+    } else if (slash > rest.ptr &&
+               pp_bytes_eq(
+                   pp_bytes(slash, rest.len - (size_t)(slash - rest.ptr)),
+                   "/runs")) {
+      out->id = HTTP_ROUTE_SESSION_RUNS;
+      out->param = pp_bytes(rest.ptr, (size_t)(slash - rest.ptr));
+      out->allowed = HTTP_METHOD_GET;
+    }
   }
 }
 

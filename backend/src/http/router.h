@@ -22,8 +22,10 @@ typedef enum {
   HTTP_ROUTE_NOT_FOUND, /* under /api but unknown */
   HTTP_ROUTE_HEALTH,
   HTTP_ROUTE_LANGUAGES,
+  HTTP_ROUTE_CONFIG,
   HTTP_ROUTE_SESSIONS,
-  HTTP_ROUTE_SESSION, /* param = the id segment (not yet validated) */
+  HTTP_ROUTE_SESSION,      /* param = the id segment (not yet validated) */
+  HTTP_ROUTE_SESSION_RUNS, /* .../{id}/runs; param = the id segment */
   HTTP_ROUTE_OPENAPI,
   HTTP_ROUTE_DOCS,
   HTTP_ROUTE_REALTIME /* /socket.io/ or /engine.io/: param = "socket.io" or

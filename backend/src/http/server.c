@@ -13,6 +13,7 @@
 
 #include "http/api_docs.h"
 #include "http/internal.h"
+#include "http/origins.h"
 #include "http/static_files.h"
 #include "util/clock.h"
 #include "util/embedded.h"
@@ -30,21 +31,52 @@ typedef struct {
   http_ws_t *ws;
 } http_pss_t;
 
+/* COOP + COEP make the app cross-origin isolated, which the runner frame
+ * inherits: SharedArrayBuffer (Python interrupts, synchronous stdin) needs
+ * the whole frame tree isolated. */
 static const char *const security_headers[][2] = {
     {"x-content-type-options:", "nosniff"},
     {"referrer-policy:", "no-referrer"},
     {"x-frame-options:", "DENY"},
     {"cross-origin-opener-policy:", "same-origin"},
+    {"cross-origin-embedder-policy:", "require-corp"},
     {"cross-origin-resource-policy:", "same-origin"},
 };
 
-static const char HTTP_CSP_APP[] =
-    "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src "
-    "'self' 'unsafe-inline'; img-src 'self' data: blob:; font-src 'self' "
-    "data:; "
-    "connect-src 'self'; worker-src 'self' blob:; frame-src 'self' http: "
-    "https:; object-src 'none'; base-uri 'none'; form-action 'self'; "
-    "frame-ancestors 'none'";
+/* The runner is framed by the app, so no X-Frame-Options: its CSP's
+ * frame-ancestors names the app; CORP is set per file in runner.c. */
+static const char *const runner_security_headers[][2] = {
+    {"x-content-type-options:", "nosniff"},
+    {"referrer-policy:", "no-referrer"},
+    {"cross-origin-opener-policy:", "same-origin"},
+    {"cross-origin-embedder-policy:", "require-corp"},
+};
+
+#define HTTP_CSP_APP_FMT                                                       \
+  "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src "       \
+  "'self' 'unsafe-inline'; img-src 'self' data: blob:; font-src 'self' "       \
+  "data:; connect-src 'self'; worker-src 'self' blob:; frame-src %s; "         \
+  "object-src 'none'; base-uri 'none'; form-action 'self'; "                   \
+  "frame-ancestors 'none'"
+
+bool http__runner_enabled(const http_server_t *srv) {
+  return srv->runner_port ||
+         (srv->deps.cfg->runner_url && *srv->deps.cfg->runner_url);
+}
+
+const char *http__app_page_csp(http_request_t *req) {
+  char runner[HTTP_ORIGIN_MAX] = "'none'";
+  const http_server_t *srv = req->srv;
+  if (http__runner_enabled(srv)) {
+    if (!http_listener_origin(
+            srv->deps.cfg->runner_url,
+            pp_bytes(req->host, req->host_len > 0 ? (size_t)req->host_len : 0),
+            srv->runner_port, runner, sizeof runner))
+      snprintf(runner, sizeof runner, "'none'");
+  }
+  snprintf(req->csp_buf, sizeof req->csp_buf, HTTP_CSP_APP_FMT, runner);
+  return req->csp = req->csp_buf;
+}
 
 static const char NOT_BUILT_HTML[] =
     "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">"
@@ -163,16 +195,18 @@ bool http_request_resume(http_request_t *req) {
   return true;
 }
 
-/* Adds the headers every response carries. */
-static int http__common_headers(http_request_t *req, struct lws *wsi,
-                                const char *csp, unsigned char **p,
-                                unsigned char *end) {
-  for (size_t i = 0; i < sizeof security_headers / sizeof security_headers[0];
-       i++) {
-    const char *v = security_headers[i][1];
-    if (lws_add_http_header_by_name(
-            wsi, (const unsigned char *)security_headers[i][0],
-            (const unsigned char *)v, (int)strlen(v), p, end))
+int http__common_headers(http_request_t *req, struct lws *wsi, const char *csp,
+                         unsigned char **p, unsigned char *end) {
+  const char *const(*table)[2] =
+      req->runner ? runner_security_headers : security_headers;
+  size_t n = req->runner ? sizeof runner_security_headers /
+                               sizeof runner_security_headers[0]
+                         : sizeof security_headers / sizeof security_headers[0];
+  for (size_t i = 0; i < n; i++) {
+    const char *v = table[i][1];
+    if (lws_add_http_header_by_name(wsi, (const unsigned char *)table[i][0],
+                                    (const unsigned char *)v, (int)strlen(v), p,
+                                    end))
       return -1;
   }
   if (lws_add_http_header_by_name(
@@ -366,7 +400,7 @@ static int http__static_headers(http_request_t *req, struct lws *wsi,
        lws_add_http_header_by_name(
            wsi, (const unsigned char *)"content-encoding:",
            (const unsigned char *)encoding, (int)strlen(encoding), &p, end)) ||
-      http__common_headers(req, wsi, HTTP_CSP_APP, &p, end))
+      http__common_headers(req, wsi, http__app_page_csp(req), &p, end))
     return -1;
   return (int)(p - buf);
 }
@@ -410,6 +444,8 @@ int http__static_serve(http_request_t *req) {
 
 /* Decides what to do once headers (and any body) have arrived. */
 static int http__dispatch(http_request_t *req) {
+  if (req->runner)
+    return http__runner_serve(req);
   if (req->route.id == HTTP_ROUTE_REALTIME) {
     http__rt_polling(req);
     return 0;
@@ -427,6 +463,7 @@ static int http__on_request(http_server_t *srv, struct lws *wsi,
   http_request_t *req = pss->req = http__request_new(srv, wsi);
   if (!req)
     return -1;
+  req->runner = srv->runner_vhost && lws_get_vhost(wsi) == srv->runner_vhost;
   if (req->content_length > (long long)req->body.max) {
     req->body_too_large = true;
     if (req->content_length > HTTP_DRAIN_MAX) {
@@ -510,7 +547,10 @@ static int http__callback(struct lws *wsi, enum lws_callback_reasons reason,
     return 0;
 
   case LWS_CALLBACK_FILTER_PROTOCOL_CONNECTION:
-    return srv ? http__rt_ws_filter(srv, wsi, &pss->ws) : -1;
+    /* The runner origin has no realtime endpoint. */
+    if (!srv || (srv->runner_vhost && vh == srv->runner_vhost))
+      return -1;
+    return http__rt_ws_filter(srv, wsi, &pss->ws);
 
   case LWS_CALLBACK_ESTABLISHED:
     if (!pss->ws)
@@ -584,6 +624,15 @@ int http_server_start(uv_loop_t *loop, const http_deps_t *deps,
     return rc;
   }
 
+  char manifest[4096];
+  snprintf(manifest, sizeof manifest, "%s/runtimes.json",
+           deps->cfg->runner_dir);
+  srv->runtimes = json_load_file(manifest, 0, NULL);
+  if (srv->runtimes && !json_is_object(srv->runtimes)) {
+    json_decref(srv->runtimes);
+    srv->runtimes = NULL;
+  }
+
   lws_set_log_level(LLL_ERR | LLL_WARN, http__lws_log);
   struct lws_context_creation_info info;
   memset(&info, 0, sizeof info);
@@ -622,11 +671,31 @@ int http_server_start(uv_loop_t *loop, const http_deps_t *deps,
   }
   srv->vhost = vh;
   srv->port = lws_get_vhost_listen_port(vh);
+
+  if (deps->cfg->runner_port) {
+    info.port = deps->cfg->runner_port;
+    info.vhost_name = "runner";
+    struct lws_vhost *rvh = lws_create_vhost(ctx, &info);
+    if (!rvh) {
+      snprintf(err, errsz,
+               "cannot listen on %s:%d for the runner origin (address in "
+               "use? --runner-port 0 turns it off)",
+               deps->cfg->host, deps->cfg->runner_port);
+      http_server_free(srv);
+      return PP_EIO;
+    }
+    srv->runner_vhost = rvh;
+    srv->runner_port = lws_get_vhost_listen_port(rvh);
+  }
   *out = srv;
   return 0;
 }
 
 int http_server_port(const http_server_t *srv) { return srv->port; }
+
+int http_server_runner_port(const http_server_t *srv) {
+  return srv->runner_port;
+}
 
 void http_server_free(http_server_t *srv) {
   if (!srv)
@@ -635,6 +704,7 @@ void http_server_free(http_server_t *srv) {
     lws_context_destroy(srv->context);
 
   http_cors_free(srv->cors);
+  json_decref(srv->runtimes);
   free(srv->docs_html);
   free(srv);
 }

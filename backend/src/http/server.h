@@ -26,6 +26,8 @@ int http_server_start(uv_loop_t *loop, const http_deps_t *deps,
                       http_server_t **out, char *err, size_t errsz);
 /* The bound app port (useful with --port 0). */
 int http_server_port(const http_server_t *srv);
+/* The bound runner-origin port, 0 when the runner origin is off. */
+int http_server_runner_port(const http_server_t *srv);
 /* Closes listeners and connections. The loop must then run until lws has
  * closed its handles; requests still in flight are freed when they finish. */
 void http_server_free(http_server_t *srv);

@@ -38,6 +38,10 @@ static const opt_t options[] = {
      "frontend/dist", "built front end"},
     {"runner-dir", "PAIRPAD_RUNNER_DIR", OPT_STRING, OFF(runner_dir), 0, 0,
      "frontend/dist-runner", "static files of the runner origin"},
+    {"runner-url", "PAIRPAD_RUNNER_URL", OPT_STRING, OFF(runner_url), 0, 0,
+     NULL,
+     "public URL of the runner origin, e.g. https://run.example.com "
+     "(default: this host on --runner-port)"},
     {"socketio-conformance", "PAIRPAD_SOCKETIO_CONFORMANCE", OPT_FLAG,
      OFF(socketio_conformance), 0, 0, "off",
      "serve the reference servers of the official Engine.IO/Socket.IO "

@@ -14,6 +14,7 @@ typedef struct {
   char *redis_url;    /* owned, NULL = in-process */
   char *static_dir;   /* owned */
   char *runner_dir;   /* owned: runner origin's static files */
+  char *runner_url;   /* owned, NULL = this host on runner_port */
   char *cors_origins; /* owned, comma-separated allow-list, "" = none */
   char *public_url;   /* owned, NULL = derive from Host */
   char *log_level;    /* owned */

@@ -71,7 +71,8 @@
   X(doc_applies_yjs_updates)                                                   \
   X(doc_diff_syncs_a_fresh_doc)                                                \
   X(doc_rejects_invalid_update_and_keeps_content)                              \
-  X(doc_refuses_edits_inside_a_surrogate_pair)
+  X(doc_refuses_edits_inside_a_surrogate_pair)                                 \
+  X(origins_of_urls_and_hosts)
 
 /* Prints the context set by test_ctx (test_support.c) before a failure. */
 void test_print_ctx(void);

@@ -3,6 +3,7 @@
 #include "collab/languages.h"
 #include "http/api_docs.h"
 #include "http/cors.h"
+#include "http/origins.h"
 #include "http/router.h"
 #include "http/session_request.h"
 #include "http/static_files.h"
@@ -75,6 +76,16 @@ void test_router_vectors(void) {
       {LIT("/api/sessions/" SID "?a=b/c"), HTTP_ROUTE_SESSION, GPD, LIT(SID),
        50, LIT("a=b/c")},
       {LIT("/api/sessions/" SID "/extra"), HTTP_ROUTE_NOT_FOUND, 0, LIT(""), 56,
+       LIT("")},
+      {LIT("/api/sessions/" SID "/runs"), HTTP_ROUTE_SESSION_RUNS,
+       HTTP_METHOD_GET, LIT(SID), 55, LIT("")},
+      {LIT("/api/sessions/" SID "/runs/"), HTTP_ROUTE_SESSION_RUNS,
+       HTTP_METHOD_GET, LIT(SID), 56, LIT("")},
+      {LIT("/api/sessions//runs"), HTTP_ROUTE_NOT_FOUND, 0, LIT(""), 19,
+       LIT("")},
+      {LIT("/api/sessions/a/b/runs"), HTTP_ROUTE_NOT_FOUND, 0, LIT(""), 22,
+       LIT("")},
+      {LIT("/api/config"), HTTP_ROUTE_CONFIG, HTTP_METHOD_GET, LIT(""), 11,
        LIT("")},
       {LIT("/api/sessions/" SID "//"), HTTP_ROUTE_NOT_FOUND, 0, LIT(""), 52,
        LIT("")},
@@ -712,4 +723,36 @@ void test_static_precompressed_variants(void) {
   CHECK(http_static_precompressed(&f, pp_bytes_str("gzip"), out, sizeof out) ==
         NULL);
   test_tmpdir_remove(dir);
+}
+
+void test_origins_of_urls_and_hosts(void) {
+  char out[HTTP_ORIGIN_MAX];
+  CHECK(http_origin_of_url("https://run.example.com/path?x", out, sizeof out));
+  CHECK_STR(out, "https://run.example.com");
+  CHECK(http_origin_of_url("http://127.0.0.1:8001", out, sizeof out));
+  CHECK_STR(out, "http://127.0.0.1:8001");
+  CHECK(!http_origin_of_url("ftp://x", out, sizeof out));
+  CHECK(!http_origin_of_url("https://", out, sizeof out));
+  CHECK(!http_origin_of_url("https://a b/", out, sizeof out));
+  CHECK(!http_origin_of_url("https://a;script-src *", out, sizeof out));
+  CHECK(!http_origin_of_url("https://example.com", out, 8));
+
+  CHECK(http_host_name(pp_bytes_str("localhost:8000"), out, sizeof out));
+  CHECK_STR(out, "localhost");
+  CHECK(http_host_name(pp_bytes_str("[::1]:8000"), out, sizeof out));
+  CHECK_STR(out, "[::1]");
+  CHECK(!http_host_name(pp_bytes_str("evil; frame-ancestors *"), out,
+                        sizeof out));
+  CHECK(!http_host_name(pp_bytes_str(""), out, sizeof out));
+  CHECK(!http_host_name(pp_bytes_str(":8000"), out, sizeof out));
+  CHECK(!http_host_name(pp_bytes_str("[::1"), out, sizeof out));
+
+  CHECK(http_listener_origin(NULL, pp_bytes_str("box.lan:8000"), 8001, out,
+                             sizeof out));
+  CHECK_STR(out, "http://box.lan:8001");
+  CHECK(http_listener_origin("https://run.example.com/", pp_bytes_str("x"),
+                             8001, out, sizeof out));
+  CHECK_STR(out, "https://run.example.com");
+  CHECK(!http_listener_origin(NULL, pp_bytes_str("bad host"), 8001, out,
+                              sizeof out));
 }

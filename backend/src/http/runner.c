@@ -1,0 +1,112 @@
+/* The runner origin: the static runner page and language runtimes that
+ * execute user code in the browser. It serves files only (no API, no
+ * realtime), and its CSP keeps user code off the network and lets only the
+ * app frame it. */
+#define _POSIX_C_SOURCE 200809L
+#include <stdio.h>
+#include <string.h>
+
+#include "http/internal.h"
+#include "http/origins.h"
+#include "http/static_files.h"
+
+/* 'unsafe-eval': Pyodide evaluates EM_ASM snippets of its shared libraries.
+ * Harmless here: the origin holds nothing and connect-src keeps it offline. */
+#define RUNNER_CSP_FMT                                                         \
+  "default-src 'none'; script-src 'self' 'wasm-unsafe-eval' 'unsafe-eval' "    \
+  "blob:; worker-src 'self' blob:; connect-src 'self'; style-src 'self' "      \
+  "'unsafe-inline'; img-src 'self' data:; font-src 'self'; frame-ancestors "   \
+  "%s; base-uri 'none'; form-action 'none'"
+
+static const char NOT_BUILT_HTML[] =
+    "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">"
+    "<title>Pairpad runner</title></head><body><p>The code runner has not "
+    "been built into <code>--runner-dir</code>.</p></body></html>";
+
+static const char *runner__csp(http_request_t *req) {
+  char app[HTTP_ORIGIN_MAX];
+  const http_server_t *srv = req->srv;
+  if (!http_listener_origin(
+          srv->deps.cfg->public_url,
+          pp_bytes(req->host, req->host_len > 0 ? (size_t)req->host_len : 0),
+          srv->port, app, sizeof app))
+    snprintf(app, sizeof app, "'none'");
+  snprintf(req->csp_buf, sizeof req->csp_buf, RUNNER_CSP_FMT, app);
+  return req->csp = req->csp_buf;
+}
+
+/* Runtime files live under versioned or hashed paths: cache them for good. */
+static bool runner__immutable(pp_bytes_t path) {
+  return (path.len > 8 && memcmp(path.ptr, "/assets/", 8) == 0) ||
+         (path.len > 9 && memcmp(path.ptr, "/pyodide/", 9) == 0);
+}
+
+static int runner__headers(http_request_t *req, struct lws *wsi, bool immutable,
+                           bool document, const char *encoding,
+                           unsigned char *buf, size_t bufsz) {
+  unsigned char *p = buf, *end = buf + bufsz - 1;
+  const char *cache =
+      immutable ? "public, max-age=31536000, immutable" : "no-cache";
+  /* The page is embedded by the app (another origin); runtime files are
+   * fetched by the runner itself. */
+  const char *corp = document ? "cross-origin" : "same-origin";
+  if (lws_add_http_header_by_name(wsi, (const unsigned char *)"cache-control:",
+                                  (const unsigned char *)cache,
+                                  (int)strlen(cache), &p, end) ||
+      lws_add_http_header_by_name(wsi, (const unsigned char *)"vary:",
+                                  (const unsigned char *)"Accept-Encoding", 15,
+                                  &p, end) ||
+      lws_add_http_header_by_name(
+          wsi, (const unsigned char *)"cross-origin-resource-policy:",
+          (const unsigned char *)corp, (int)strlen(corp), &p, end) ||
+      (encoding &&
+       lws_add_http_header_by_name(
+           wsi, (const unsigned char *)"content-encoding:",
+           (const unsigned char *)encoding, (int)strlen(encoding), &p, end)) ||
+      http__common_headers(req, wsi, runner__csp(req), &p, end))
+    return -1;
+  return (int)(p - buf);
+}
+
+int http__runner_serve(http_request_t *req) {
+  struct lws *wsi = req->wsi;
+  runner__csp(req);
+  if (req->method != HTTP_METHOD_GET && req->method != HTTP_METHOD_HEAD) {
+    http_add_header(req, "Allow", "GET, HEAD");
+    http_reply_error(req, 405, "method_not_allowed",
+                     "the runner origin serves static files only", NULL);
+    return 0;
+  }
+  http_static_file_t f;
+  http_static_result_t r =
+      http_static_resolve(req->srv->deps.cfg->runner_dir, req->route.path, &f);
+  bool is_index = pp_bytes_eq(req->route.path, "/") ||
+                  pp_bytes_eq(req->route.path, "/index.html");
+  if (r == HTTP_STATIC_FORBIDDEN || r == HTTP_STATIC_MISSING ||
+      (r == HTTP_STATIC_APP && !is_index)) {
+    http_reply_error(req, 404, "not_found", "no such file", NULL);
+    return 0;
+  }
+  if (r == HTTP_STATIC_APP && !f.file[0]) {
+    http_reply(req, 503, "text/html; charset=utf-8", NOT_BUILT_HTML,
+               sizeof NOT_BUILT_HTML - 1);
+    return 0;
+  }
+  char accept[256] = "", compressed[sizeof f.file + 4];
+  int alen =
+      lws_hdr_copy(wsi, accept, sizeof accept, WSI_TOKEN_HTTP_ACCEPT_ENCODING);
+  const char *encoding = http_static_precompressed(
+      &f, pp_bytes(accept, alen > 0 ? (size_t)alen : 0), compressed,
+      sizeof compressed);
+  bool document = strncmp(f.mime, "text/html", 9) == 0;
+  unsigned char hdrs[4096];
+  int n = runner__headers(req, wsi, runner__immutable(req->route.path),
+                          document, encoding, hdrs, sizeof hdrs);
+  if (n < 0)
+    return -1;
+  req->status = 200;
+  return lws_serve_http_file(wsi, encoding ? compressed : f.file, f.mime,
+                             (const char *)hdrs, n) < 0
+             ? -1
+             : 0;
+}
