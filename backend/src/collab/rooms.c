@@ -64,6 +64,7 @@ typedef struct waiter {
   char title[COLLAB_NAME_MAX_CHARS * 16];
   char language[25];
   int64_t expires_at_ms;
+  int run_timeout_seconds;
 } waiter_t;
 
 struct collab_room {
@@ -509,10 +510,11 @@ static void rooms__finish_join(collab_room_t *room, waiter_t *w) {
   char expires[PP_RFC3339_LEN + 1];
   pp_format_rfc3339(w->expires_at_ms, expires);
   collab_join_result_t out = {0};
-  out.ack = json_pack("{s:b, s:o, s:o, s:{s:s, s:s, s:s, s:s}}", "ok", 1,
+  out.ack = json_pack("{s:b, s:o, s:o, s:{s:s, s:s, s:s, s:s, s:i}}", "ok", 1,
                       "user", rooms__user_json(m), "participants", participants,
                       "session", "id", room->id, "title", w->title, "language",
-                      w->language, "expires_at", expires);
+                      w->language, "expires_at", expires, "run_timeout_seconds",
+                      w->run_timeout_seconds);
   out.update = pp_bytes(update.data ? update.data : "", update.len);
   out.state_vector = pp_bytes(sv.data ? sv.data : "", sv.len);
 
@@ -630,6 +632,7 @@ static void rooms__join_done(void *ctx, const collab_session_result_t *res) {
            res->session.title ? res->session.title : "");
   snprintf(w->language, sizeof w->language, "%s", res->session.language);
   w->expires_at_ms = res->session.expires_at_ms;
+  w->run_timeout_seconds = res->session.run_timeout_seconds;
   /* The room keeps the freshest metadata. */
   snprintf(room->language, sizeof room->language, "%s", res->session.language);
   room->expires_at_ms = res->session.expires_at_ms;
@@ -1030,10 +1033,11 @@ void collab_rooms_session_changed(collab_rooms_t *rooms,
   room->expires_at_ms = s->expires_at_ms;
   char expires[PP_RFC3339_LEN + 1];
   pp_format_rfc3339(s->expires_at_ms, expires);
-  rooms__broadcast_json(room, NULL, "session_updated",
-                        json_pack("{s:s, s:s, s:b}", "title", room->title,
-                                  "expires_at", expires, "has_password",
-                                  s->password_hash != NULL));
+  rooms__broadcast_json(
+      room, NULL, "session_updated",
+      json_pack("{s:s, s:s, s:b, s:i}", "title", room->title, "expires_at",
+                expires, "has_password", s->password_hash != NULL,
+                "run_timeout_seconds", s->run_timeout_seconds));
   if (strcmp(room->language, s->language) != 0) {
     snprintf(room->language, sizeof room->language, "%s", s->language);
     rooms__broadcast_json(

@@ -12,6 +12,9 @@
 #define COLLAB_TTL_MAX_S (30 * 24 * 3600)
 #define COLLAB_TTL_DEFAULT_S (24 * 3600)
 #define COLLAB_DEFAULT_TITLE "Untitled session"
+#define COLLAB_RUN_TIMEOUT_MIN_S 1
+#define COLLAB_RUN_TIMEOUT_MAX_S 300
+#define COLLAB_RUN_TIMEOUT_DEFAULT_S 10
 
 typedef struct {
   bool has_title;
@@ -25,6 +28,8 @@ typedef struct {
   int64_t ttl_seconds;
   bool has_is_active;
   bool is_active;
+  bool has_run_timeout;
+  int run_timeout_seconds;
 } collab_session_fields_t;
 
 /* Frees owned strings (wiping the password) and zeroes f. */

@@ -143,6 +143,8 @@ static int sessions__apply(store_session_t *s, collab_session_fields_t *f,
     s->expires_at_ms = now_ms + f->ttl_seconds * 1000;
   if (f->has_is_active)
     s->is_active = f->is_active;
+  if (f->has_run_timeout)
+    s->run_timeout_seconds = f->run_timeout_seconds;
   return 0;
 }
 
@@ -153,6 +155,7 @@ static int sessions__do_create(op_t *op) {
   s->created_at_ms = now;
   s->expires_at_ms = now + (int64_t)COLLAB_TTL_DEFAULT_S * 1000;
   s->is_active = true;
+  s->run_timeout_seconds = COLLAB_RUN_TIMEOUT_DEFAULT_S;
   snprintf(s->language, sizeof s->language, "%s", "javascript");
   if (!(s->title = strdup(COLLAB_DEFAULT_TITLE)) || !(s->code = strdup("")))
     return PP_ENOMEM;

@@ -112,6 +112,19 @@ static int req__is_active(json_t *v, collab_session_fields_t *out,
   return 0;
 }
 
+static int req__run_timeout(json_t *v, collab_session_fields_t *out,
+                            http_request_error_t *err) {
+  json_int_t t = json_is_integer(v) ? json_integer_value(v) : 0;
+  if (!json_is_integer(v) || t < COLLAB_RUN_TIMEOUT_MIN_S ||
+      t > COLLAB_RUN_TIMEOUT_MAX_S)
+    return req__invalid(
+        err, "run_timeout_seconds",
+        "run_timeout_seconds must be an integer between 1 and 300");
+  out->run_timeout_seconds = (int)t;
+  out->has_run_timeout = true;
+  return 0;
+}
+
 static int req__field(const char *key, json_t *v,
                       http_session_request_kind_t kind,
                       collab_session_fields_t *out, http_request_error_t *err) {
@@ -125,6 +138,8 @@ static int req__field(const char *key, json_t *v,
     return req__ttl(v, out, err);
   if (strcmp(key, "is_active") == 0 && kind == HTTP_SESSION_UPDATE)
     return req__is_active(v, out, err);
+  if (strcmp(key, "run_timeout_seconds") == 0)
+    return req__run_timeout(v, out, err);
   char field[64], msg[128];
   /* Keys are valid UTF-8 (jansson checks); cut long ones for the reply. */
   snprintf(field, sizeof field, "%.48s", key);
@@ -160,8 +175,9 @@ static int req__number_overflow(pp_bytes_t body, size_t pos,
   char key[64];
   size_t n = end - 1 - start;
   snprintf(key, sizeof key, "%.*s", (int)(n < 48 ? n : 48), body.ptr + start);
-  static const char *const known[] = {"title", "language", "password",
-                                      "ttl_seconds", "is_active"};
+  static const char *const known[] = {"title",     "language",
+                                      "password",  "ttl_seconds",
+                                      "is_active", "run_timeout_seconds"};
   for (size_t k = 0; k < sizeof known / sizeof known[0]; k++) {
     if (strcmp(key, known[k]) == 0 && (k != 4 || kind == HTTP_SESSION_UPDATE)) {
       char msg[128];

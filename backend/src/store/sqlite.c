@@ -32,14 +32,14 @@ enum {
 static const char *const sql_text[ST__COUNT] = {
     [ST_INSERT] = "INSERT INTO sessions (id, title, language, code, "
                   "created_at, expires_at, password_hash, "
-                  "interviewer_token_hash, is_active) VALUES "
-                  "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                  "interviewer_token_hash, is_active, run_timeout_seconds) "
+                  "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
     [ST_SELECT] = "SELECT id, title, language, code, created_at, expires_at, "
-                  "password_hash, interviewer_token_hash, is_active FROM "
-                  "sessions WHERE id = ?1",
+                  "password_hash, interviewer_token_hash, is_active, "
+                  "run_timeout_seconds FROM sessions WHERE id = ?1",
     [ST_UPDATE] = "UPDATE sessions SET title = ?2, language = ?3, "
-                  "password_hash = ?4, expires_at = ?5, is_active = ?6 "
-                  "WHERE id = ?1",
+                  "password_hash = ?4, expires_at = ?5, is_active = ?6, "
+                  "run_timeout_seconds = ?7 WHERE id = ?1",
     [ST_DELETE] = "DELETE FROM sessions WHERE id = ?1",
     [ST_PURGE] = "DELETE FROM sessions WHERE expires_at <= ?1",
     /* Updates of a session deleted meanwhile are dropped, not errors. */
@@ -263,6 +263,7 @@ static int sqlite__create_session(store__conn_t *c, const store_session_t *s) {
     sqlite3_bind_null(q, 7);
   sqlite3_bind_text(q, 8, s->token_hash, -1, SQLITE_STATIC);
   sqlite3_bind_int(q, 9, s->is_active ? 1 : 0);
+  sqlite3_bind_int(q, 10, s->run_timeout_seconds);
   return sqlite__step_done(c, q);
 }
 
@@ -313,6 +314,7 @@ static int sqlite__get_session(store__conn_t *c, const char *id,
   out->password_hash = has_pw ? sqlite__dup_col(q, 6, NULL) : NULL;
   sqlite__copy_fixed(q, 7, out->token_hash, sizeof out->token_hash);
   out->is_active = sqlite3_column_int(q, 8) != 0;
+  out->run_timeout_seconds = sqlite3_column_int(q, 9);
   sqlite3_reset(q);
   if (!out->title || !out->code || (has_pw && !out->password_hash)) {
     store_session_clear(out);
@@ -334,6 +336,7 @@ static int sqlite__update_session(store__conn_t *c, const store_session_t *s) {
     sqlite3_bind_null(q, 4);
   sqlite3_bind_int64(q, 5, s->expires_at_ms);
   sqlite3_bind_int(q, 6, s->is_active ? 1 : 0);
+  sqlite3_bind_int(q, 7, s->run_timeout_seconds);
   int rc = sqlite__step_done(c, q);
   if (rc)
     return rc;

@@ -25,6 +25,7 @@ typedef struct {
   char *password_hash; /* owned; NULL when the session has no password */
   char token_hash[STORE_TOKEN_HASH_LEN + 1];
   bool is_active;
+  int run_timeout_seconds; /* time limit of a code run in the browser */
 } store_session_t;
 
 /* Frees the owned strings of s and zeroes it. */
@@ -47,7 +48,8 @@ const char *store_backend_name(const store_t *st);
 int store_create_session(store_t *st, const store_session_t *s);
 /* PP_ENOTFOUND if unknown; out is owned by the caller (store_session_clear). */
 int store_get_session(store_t *st, const char *id, store_session_t *out);
-/* Writes title, language, password_hash, expires_at, is_active of s->id. */
+/* Writes title, language, password_hash, expires_at, is_active and
+ * run_timeout_seconds of s->id. */
 int store_update_session(store_t *st, const store_session_t *s);
 int store_delete_session(store_t *st, const char *id);
 /* Deletes sessions whose expires_at <= now_ms (their document logs go with

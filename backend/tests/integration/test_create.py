@@ -293,3 +293,24 @@ def test_create_body_exactly_64k_is_not_413(server):
 def test_create_wrong_content_type_415(server, ctype):
     assert_error(post(server, raw=b"{}", headers={"Content-Type": ctype}), 415,
                  "unsupported_media_type")
+
+
+def test_create_run_timeout_defaults_to_10_seconds(server):
+    _, _, body = post(server, {})
+    assert body["run_timeout_seconds"] == 10
+
+
+def test_create_with_run_timeout(server):
+    status, _, body = post(server, {"run_timeout_seconds": 1})
+    assert (status, body["run_timeout_seconds"]) == (201, 1)
+
+
+def test_create_run_timeout_out_of_range_422(server):
+    assert_error(post(server, {"run_timeout_seconds": 0}), 422, "invalid_field",
+                 field="run_timeout_seconds")
+
+
+def test_create_run_timeout_overflow_names_the_field(server):
+    reply = post(server, raw=b'{"run_timeout_seconds": 99999999999999999999999}',
+                 headers={"Content-Type": "application/json"})
+    assert_error(reply, 422, "invalid_field", field="run_timeout_seconds")

@@ -179,6 +179,11 @@ def test_patch_unknown_field_422(server, sess, field):
     ("is_active", "false"),
     ("is_active", 0),
     ("is_active", None),
+    ("run_timeout_seconds", 0),
+    ("run_timeout_seconds", 301),
+    ("run_timeout_seconds", 2.5),
+    ("run_timeout_seconds", "10"),
+    ("run_timeout_seconds", None),
 ])
 def test_patch_invalid_field_422(server, sess, field, value):
     assert_error(server.patch(sess["id"], {field: value}, sess["interviewer_token"]),
@@ -271,3 +276,19 @@ def test_delete_password_session_with_token(server):
     created = server.create({"password": "pw-del"})
     assert server.delete(created["id"], created["interviewer_token"]).status == 204
     assert_error(server.get_session(created["id"], password="pw-del"), 404, "session_not_found")
+
+
+def test_patch_run_timeout(server, sess):
+    status, _, body = server.patch(sess["id"], {"run_timeout_seconds": 45},
+                                   sess["interviewer_token"])
+    assert (status, body["run_timeout_seconds"]) == (200, 45)
+
+
+def test_patch_run_timeout_is_persisted(server, sess):
+    server.patch(sess["id"], {"run_timeout_seconds": 300}, sess["interviewer_token"])
+    assert server.get_session(sess["id"]).body["run_timeout_seconds"] == 300
+
+
+def test_patch_run_timeout_needs_the_token(server, sess):
+    assert_error(server.patch(sess["id"], {"run_timeout_seconds": 20}, None),
+                 401, "token_required")
