@@ -68,9 +68,9 @@ describe('OutputPanel', () => {
     act(() =>
       useSessionStore.setState({
         output: [
-          { kind: 'stdout', text: 'ok\n' },
-          { kind: 'stderr', text: 'boom\n' },
-          { kind: 'exit', code: 1, durationMs: 1234 },
+          { id: 1, kind: 'stdout', text: 'ok\n' },
+          { id: 2, kind: 'stderr', text: 'boom\n' },
+          { id: 3, kind: 'exit', code: 1, durationMs: 1234 },
         ],
       }),
     );

@@ -2,6 +2,7 @@
 import {
   API_ERROR,
   type ApiErrorBody,
+  type AppConfig,
   type CreateSessionRequest,
   type CreatedSession,
   type Language,
@@ -99,6 +100,13 @@ function credentialHeaders({ password, token }: SessionCredentials): Record<stri
 }
 
 let languagesPromise: Promise<Language[]> | null = null;
+let configPromise: Promise<AppConfig> | null = null;
+
+/** Keeps only the fields we understand; a server without /api/config runs no code. */
+function parseConfig(data: unknown): AppConfig {
+  const url = typeof data === 'object' && data !== null ? (data as { runner_url?: unknown }).runner_url : null;
+  return { runner_url: typeof url === 'string' && url.length > 0 ? url : null };
+}
 
 export const api = {
   /** The languages of this server (cached for the page's lifetime). */
@@ -110,6 +118,18 @@ export const api = {
       });
     }
     return languagesPromise;
+  },
+
+  /** What the operator enabled (cached for the page's lifetime; an older server counts as "no runner"). */
+  config(): Promise<AppConfig> {
+    if (!configPromise) {
+      configPromise = request<unknown>('GET', '/api/config').then(parseConfig, (error: unknown) => {
+        configPromise = null;
+        if (error instanceof ApiError && error.status === 404) return { runner_url: null };
+        throw error;
+      });
+    }
+    return configPromise;
   },
 
   createSession(body: CreateSessionRequest): Promise<CreatedSession> {
@@ -140,4 +160,5 @@ export const api = {
 /** Resets the language cache (tests). */
 export function resetApiCache(): void {
   languagesPromise = null;
+  configPromise = null;
 }

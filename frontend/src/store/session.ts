@@ -1,14 +1,21 @@
-/** UI state of the open session: connection, people, language, output. */
+/** UI state of the open session: connection, people, language, runs and output. */
 import { create } from 'zustand';
 import type { ConnectionStatus, ProviderEvent } from '../services/collab/provider';
-import type { User, WireError } from '../types/protocol';
+import type { RunnerState } from '../services/executor/runnerHost';
+import type { ExecutionEvent, User, WireError } from '../types/protocol';
+import { RUN_TIMEOUT_DEFAULT_S } from '../services/executor/protocol';
+import { initialRunsSlice, reduceRunActions, type OutputEntryInput, type RunAction, type RunsSlice } from './runs';
 
-/** One line (or event) of the output panel. */
-export type OutputEntry =
-  | { kind: 'stdout'; text: string }
-  | { kind: 'stderr'; text: string }
-  | { kind: 'exit'; code: number; durationMs: number }
-  | { kind: 'info'; text: string };
+export type { OutputEntry, OutputEntryInput, RunAction, RunState } from './runs';
+
+/** What the page knows about the code runner. */
+export interface RunnerStatus {
+  /** `unknown` until GET /api/config answers; `disabled` when the operator turned execution off. */
+  state: 'unknown' | 'disabled' | RunnerState;
+  /** SharedArrayBuffer works in the runner (stop by interrupt, `input()`); null before it is ready. */
+  isolated: boolean | null;
+  message: string | null;
+}
 
 export interface Notice {
   id: number;
@@ -30,8 +37,12 @@ export interface CollabSessionState {
   ended: WireError | null;
   joinError: WireError | null;
   notice: Notice | null;
-  output: OutputEntry[];
+  /** Time limit of one run, in seconds (session setting). */
+  runTimeoutSeconds: number;
+  runner: RunnerStatus;
 }
+
+export type SessionState = CollabSessionState & RunsSlice;
 
 export interface CollabSessionActions {
   reset: () => void;
@@ -43,11 +54,18 @@ export interface CollabSessionActions {
   notify: (tone: Notice['tone'], text: string) => void;
   dismissNotice: () => void;
   clearJoinError: () => void;
-  appendOutput: (entry: OutputEntry) => void;
+  appendOutput: (entry: OutputEntryInput) => void;
   clearOutput: () => void;
+  setRunTimeout: (seconds: number) => void;
+  setRunner: (runner: RunnerStatus) => void;
+  /** Queues run actions; they are applied together on the next frame. */
+  dispatchRun: (action: RunAction) => void;
+  /** Applies queued run actions now (tests, and before reading the state). */
+  flushRuns: () => void;
 }
 
-export const initialSessionState: CollabSessionState = {
+export const initialSessionState: SessionState = {
+  ...initialRunsSlice,
   status: 'connecting',
   pending: 0,
   self: null,
@@ -59,20 +77,21 @@ export const initialSessionState: CollabSessionState = {
   ended: null,
   joinError: null,
   notice: null,
-  output: [],
+  runTimeoutSeconds: RUN_TIMEOUT_DEFAULT_S,
+  runner: { state: 'unknown', isolated: null, message: null },
 };
 
 let noticeId = 0;
 
 /** Pure reducer for provider events (kept outside the store for tests). */
-export function reduceProviderEvent(state: CollabSessionState, event: ProviderEvent): Partial<CollabSessionState> {
+export function reduceProviderEvent(state: SessionState, event: ProviderEvent): Partial<SessionState> {
   switch (event.type) {
     case 'status':
       return { status: event.status };
     case 'pending':
       return { pending: event.count };
-    case 'joined':
-      return {
+    case 'joined': {
+      const next: Partial<SessionState> = {
         self: event.user,
         participants: event.participants,
         language: event.session.language,
@@ -80,6 +99,11 @@ export function reduceProviderEvent(state: CollabSessionState, event: ProviderEv
         expiresAt: event.session.expires_at,
         joinError: null,
       };
+      if (typeof event.session.run_timeout_seconds === 'number') next.runTimeoutSeconds = event.session.run_timeout_seconds;
+      // Runs of others may have finished while we were away.
+      if (!event.firstJoin) Object.assign(next, reduceRunActions(state, [{ type: 'forget_remote' }]));
+      return next;
+    }
     case 'user_joined':
       return {
         participants: [...state.participants.filter((p) => p.id !== event.user.id), event.user],
@@ -88,6 +112,7 @@ export function reduceProviderEvent(state: CollabSessionState, event: ProviderEv
       return {
         participants: state.participants.filter((p) => p.id !== event.id),
         typing: state.typing.filter((id) => id !== event.id),
+        ...reduceRunActions(state, [{ type: 'member_left', by: event.id }]),
       };
     case 'language': {
       const who = state.participants.find((p) => p.id === event.by);
@@ -95,22 +120,79 @@ export function reduceProviderEvent(state: CollabSessionState, event: ProviderEv
       return { language: event.language, notice: { id: ++noticeId, tone: 'info', text } };
     }
     case 'session':
-      return { title: event.title, expiresAt: event.expiresAt };
+      return event.runTimeoutSeconds === undefined
+        ? { title: event.title, expiresAt: event.expiresAt }
+        : { title: event.title, expiresAt: event.expiresAt, runTimeoutSeconds: event.runTimeoutSeconds };
     case 'join_failed':
       return { joinError: event.error };
     case 'ended':
       return { ended: event.error };
     case 'warning':
       return { notice: { id: ++noticeId, tone: 'error', text: event.error.message } };
-    case 'execution':
-      return {};
+    case 'execution': {
+      const action = executionAction(state, event.event);
+      return action ? reduceRunActions(state, [action]) : {};
+    }
   }
 }
 
-export const useSessionStore = create<CollabSessionState & CollabSessionActions>()((set) => ({
+/**
+ * A relayed run event as a run action (null for our own echoes). The reducer
+ * checks that output and results come from the member who started the run.
+ */
+export function executionAction(state: SessionState, event: ExecutionEvent, now = Date.now()): RunAction | null {
+  if (state.self && event.by === state.self.id) return null;
+  const from = event.by;
+  switch (event.type) {
+    case 'started': {
+      const member = state.participants.find((p) => p.id === event.by);
+      const name = event.name.trim() || member?.name || 'Someone';
+      return { type: 'start', runId: event.run_id, local: false, by: event.by, name, language: event.language, at: now };
+    }
+    case 'output':
+      return { type: 'output', runId: event.run_id, stream: event.stream, text: event.text, at: now, from };
+    case 'finished': {
+      const action: RunAction & { type: 'finish' } = {
+        type: 'finish',
+        runId: event.run_id,
+        at: now,
+        from,
+        result: { status: event.status, exitCode: event.exit_code, durationMs: event.duration_ms },
+      };
+      if (event.error) action.result.error = event.error;
+      return action;
+    }
+  }
+}
+
+/** Run actions waiting for the next frame. */
+let pendingRuns: RunAction[] = [];
+let flushScheduled = false;
+
+function scheduleFlush(flush: () => void): void {
+  if (flushScheduled) return;
+  flushScheduled = true;
+  const visible = typeof document === 'undefined' || document.visibilityState !== 'hidden';
+  if (visible && typeof requestAnimationFrame === 'function') requestAnimationFrame(flush);
+  else setTimeout(flush, 100);
+}
+
+export const useSessionStore = create<SessionState & CollabSessionActions>()((set, get) => ({
   ...initialSessionState,
-  reset: () => set({ ...initialSessionState }),
-  handle: (event) => set((state) => reduceProviderEvent(state, event)),
+  reset: () => {
+    pendingRuns = [];
+    set({ ...initialSessionState });
+  },
+  handle: (event) => {
+    if (event.type === 'execution') {
+      // Remote output may flood: batch it with the local run's.
+      const action = executionAction(get(), event.event);
+      if (action) get().dispatchRun(action);
+      return;
+    }
+    get().flushRuns();
+    set((state) => reduceProviderEvent(state, event));
+  },
   setLanguage: (language) => set({ language }),
   setTitle: (title) => set({ title }),
   setExpiresAt: (expiresAt) => set({ expiresAt }),
@@ -121,8 +203,27 @@ export const useSessionStore = create<CollabSessionState & CollabSessionActions>
   notify: (tone, text) => set({ notice: { id: ++noticeId, tone, text } }),
   dismissNotice: () => set({ notice: null }),
   clearJoinError: () => set({ joinError: null }),
-  appendOutput: (entry) => set((state) => ({ output: [...state.output, entry] })),
-  clearOutput: () => set({ output: [] }),
+  appendOutput: (entry) => {
+    get().flushRuns();
+    set((state) => reduceRunActions(state, [{ type: 'append', entry }]));
+  },
+  clearOutput: () => {
+    get().flushRuns();
+    set((state) => reduceRunActions(state, [{ type: 'clear' }]));
+  },
+  setRunTimeout: (runTimeoutSeconds) => set({ runTimeoutSeconds }),
+  setRunner: (runner) => set({ runner }),
+  dispatchRun: (action) => {
+    pendingRuns.push(action);
+    scheduleFlush(() => get().flushRuns());
+  },
+  flushRuns: () => {
+    flushScheduled = false;
+    if (pendingRuns.length === 0) return;
+    const actions = pendingRuns;
+    pendingRuns = [];
+    set((state) => reduceRunActions(state, actions));
+  },
 }));
 
 /** The label and tone of the connection light. */

@@ -8,6 +8,14 @@ export interface Language {
   extension: string;
   /** True only when the in-browser runner can execute this language in this build. */
   runnable: boolean;
+  /** Gzip bytes of the runtime's first download (0 or absent when unknown). */
+  runtime_bytes?: number;
+}
+
+/** GET /api/config: what the operator turned on. */
+export interface AppConfig {
+  /** Origin (with trailing slash) of the code runner; null = execution disabled. */
+  runner_url: string | null;
 }
 
 export interface SessionInfo {
@@ -19,6 +27,8 @@ export interface SessionInfo {
   expires_at: string;
   has_password: boolean;
   is_active: boolean;
+  /** Time limit of one run (1…300 s); absent from older servers (then 10). */
+  run_timeout_seconds?: number;
 }
 
 export interface CreatedSession extends SessionInfo {
@@ -42,6 +52,7 @@ export interface UpdateSessionRequest {
   password?: string | null;
   ttl_seconds?: number;
   is_active?: boolean;
+  run_timeout_seconds?: number;
 }
 
 export interface ApiErrorBody {

@@ -93,6 +93,8 @@ export interface JoinedSession {
   title: string;
   language: string;
   expires_at: string;
+  /** Absent from older servers (then 10). */
+  run_timeout_seconds?: number;
 }
 
 export interface JoinAckOk {
@@ -115,12 +117,93 @@ export interface UserLeft {
   id: string;
 }
 
-/** `execution` is relayed verbatim (the execution issue defines the rest). */
-export interface ExecutionEvent {
+// ---- execution (shared run state) -------------------------------------------
+
+/** How a run ended (the same values as the runner's `RunStatus`). */
+export type ExecutionStatus = 'ok' | 'error' | 'timeout' | 'stopped' | 'truncated' | 'crashed';
+export const EXECUTION_STATUSES: readonly ExecutionStatus[] = ['ok', 'error', 'timeout', 'stopped', 'truncated', 'crashed'];
+/** `stdin` carries what the person running typed, echoed to the others. */
+export type ExecutionStream = 'stdout' | 'stderr' | 'stdin';
+
+/** Relay limits (the server drops bigger events and answers `payload_too_large`). */
+export const EXECUTION_LIMITS = {
+  /** Most bytes of one event's text (the server's limit is 64 KiB per event, JSON included). */
+  eventBytes: 32 * 1024,
+  /** Output shared per run; the rest stays on the runner's screen. */
+  runBytes: 1024 * 1024,
+  /** Outgoing output is batched at this interval. */
+  flushMs: 100,
+  /** Longest `name` and `language` we send or accept. */
+  nameChars: 64,
+} as const;
+
+export interface ExecutionStarted {
   run_id: string;
-  type: 'started' | 'output' | 'finished';
-  by?: string;
-  [key: string]: unknown;
+  type: 'started';
+  /** Language id (/api/languages). */
+  language: string;
+  /** Display name of the person running. */
+  name: string;
+}
+export interface ExecutionOutput {
+  run_id: string;
+  type: 'output';
+  stream: ExecutionStream;
+  text: string;
+}
+export interface ExecutionFinished {
+  run_id: string;
+  type: 'finished';
+  status: ExecutionStatus;
+  exit_code: number;
+  duration_ms: number;
+  /** The uncaught error; `line` is 1-based in the shared code. */
+  error?: { message: string; line?: number };
+}
+/** What a client sends on `execution`. */
+export type ExecutionEventOut = ExecutionStarted | ExecutionOutput | ExecutionFinished;
+/** What the server relays: the same, plus `by` = member id of the sender. */
+export type ExecutionEvent = ExecutionEventOut & { by: string };
+
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null;
+const isShortString = (v: unknown, max: number): v is string => typeof v === 'string' && v.length > 0 && v.length <= max;
+const isInt = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v);
+
+/** Validates a relayed `execution` payload; null when malformed. */
+export function parseExecutionEvent(data: unknown): ExecutionEvent | null {
+  if (!isRecord(data) || !isShortString(data.run_id, 128) || !isShortString(data.by, 128)) return null;
+  const { run_id, by } = data;
+  switch (data.type) {
+    case 'started':
+      return isShortString(data.language, EXECUTION_LIMITS.nameChars) && typeof data.name === 'string'
+        ? { run_id, by, type: 'started', language: data.language, name: data.name.slice(0, EXECUTION_LIMITS.nameChars) }
+        : null;
+    case 'output':
+      return (data.stream === 'stdout' || data.stream === 'stderr' || data.stream === 'stdin') && typeof data.text === 'string'
+        ? { run_id, by, type: 'output', stream: data.stream, text: data.text }
+        : null;
+    case 'finished': {
+      if (!EXECUTION_STATUSES.includes(data.status as ExecutionStatus)) return null;
+      if (!isInt(data.exit_code) || typeof data.duration_ms !== 'number' || !(data.duration_ms >= 0)) return null;
+      const event: ExecutionEvent = {
+        run_id,
+        by,
+        type: 'finished',
+        status: data.status as ExecutionStatus,
+        exit_code: data.exit_code,
+        duration_ms: data.duration_ms,
+      };
+      if (data.error !== undefined) {
+        const e = data.error;
+        if (!isRecord(e) || typeof e.message !== 'string') return null;
+        if (e.line !== undefined && !(isInt(e.line) && e.line >= 1)) return null;
+        event.error = e.line === undefined ? { message: e.message } : { message: e.message, line: e.line };
+      }
+      return event;
+    }
+    default:
+      return null;
+  }
 }
 
 /** The interviewer changed the session through the REST API. */
@@ -128,6 +211,7 @@ export interface SessionUpdated {
   title: string;
   expires_at: string;
   has_password: boolean;
+  run_timeout_seconds?: number;
 }
 
 /** Events the server sends, with their listener signatures. */
@@ -138,7 +222,7 @@ export interface ServerToClientEvents {
   user_left: (payload: UserLeft) => void;
   language_change: (payload: LanguageChangeIn) => void;
   session_updated: (payload: SessionUpdated) => void;
-  execution: (payload: ExecutionEvent) => void;
+  execution: (payload: unknown) => void;
   error: (error: WireError) => void;
 }
 
@@ -148,6 +232,7 @@ export interface ClientToServerEvents {
   code_change: (update: Uint8Array, ack: (response: Ack) => void) => void;
   cursor_move: (update: Uint8Array) => void;
   language_change: (payload: { language: string }, ack: (response: Ack) => void) => void;
+  execution: (payload: ExecutionEventOut) => void;
   leave: () => void;
 }
 

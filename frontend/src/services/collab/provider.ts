@@ -23,7 +23,9 @@ import {
   toBytes,
   type Ack,
   type Binary,
+  parseExecutionEvent,
   type ExecutionEvent,
+  type ExecutionEventOut,
   type JoinAck,
   type JoinedSession,
   type JoinRequest,
@@ -59,7 +61,7 @@ export type ProviderEvent =
   | { type: 'user_left'; id: string }
   | { type: 'language'; language: string; by: string | null }
   /** Title or lifetime changed through the REST API. */
-  | { type: 'session'; title: string; expiresAt: string }
+  | { type: 'session'; title: string; expiresAt: string; runTimeoutSeconds?: number }
   /** The server refused the join (wrong password, room full, …). */
   | { type: 'join_failed'; error: WireError }
   /** The session is gone (deleted, expired, ended, unknown). */
@@ -185,6 +187,17 @@ export class CollabProvider {
     return new Promise((resolve) => {
       this.socket.emit('language_change', { language }, resolve);
     });
+  }
+
+  /**
+   * Shares one run event with the room (fire and forget: the server relays it
+   * with our member id). False when not joined; the event is then dropped,
+   * as a run's live output has no value later.
+   */
+  sendExecution(event: ExecutionEventOut): boolean {
+    if (!this.joined || !this.socket.connected) return false;
+    this.socket.emit('execution', event);
+    return true;
   }
 
   /** Leaves the room, closes the connection and drops every subscription. */
@@ -414,15 +427,19 @@ export class CollabProvider {
   };
 
   private readonly onSessionUpdated = (payload: SessionUpdated): void => {
-    this.emit({ type: 'session', title: payload.title, expiresAt: payload.expires_at });
+    const event: ProviderEvent = { type: 'session', title: payload.title, expiresAt: payload.expires_at };
+    if (typeof payload.run_timeout_seconds === 'number') event.runTimeoutSeconds = payload.run_timeout_seconds;
+    this.emit(event);
   };
 
   private readonly onLanguageChange = (payload: LanguageChangeIn): void => {
     this.emit({ type: 'language', language: payload.language, by: payload.by ?? null });
   };
 
-  private readonly onExecution = (event: ExecutionEvent): void => {
-    this.emit({ type: 'execution', event });
+  private readonly onExecution = (payload: unknown): void => {
+    if (!this.joined) return;
+    const event = parseExecutionEvent(payload);
+    if (event) this.emit({ type: 'execution', event });
   };
 
   private readonly onServerError = (error: WireError): void => {
