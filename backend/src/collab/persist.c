@@ -7,7 +7,13 @@
 #include "util/error.h"
 #include "util/log.h"
 
-typedef enum { JOB_UPDATE, JOB_SNAPSHOT, JOB_LOAD, JOB_CODE } job_kind_t;
+typedef enum {
+  JOB_UPDATE,
+  JOB_SNAPSHOT,
+  JOB_LOAD,
+  JOB_CODE,
+  JOB_RUN
+} job_kind_t;
 
 typedef struct job {
   struct job *next;
@@ -15,6 +21,7 @@ typedef struct job {
   char session_id[PP_UUID_LEN + 1];
   char author[32];
   char author_name[260];
+  char run_id[72];
   int64_t created_at_ms;
   char *data; /* owned: the update or the snapshot state */
   size_t len;
@@ -81,6 +88,17 @@ static void persist__work(uv_work_t *w) {
   case JOB_LOAD:
     b->status = store_load_doc(st, b->jobs->session_id, &b->doc);
     return;
+  case JOB_RUN: {
+    store_run_t run = {b->jobs->session_id,
+                       b->jobs->run_id,
+                       b->jobs->author,
+                       b->jobs->author_name,
+                       b->jobs->created_at_ms,
+                       pp_bytes(b->jobs->data ? b->jobs->data : "{}",
+                                b->jobs->data ? b->jobs->len : 2)};
+    b->status = store_append_run(st, &run);
+    return;
+  }
   case JOB_CODE:
     b->status = store_set_code(
         st, b->jobs->session_id,
@@ -255,6 +273,21 @@ int collab_persist_snapshot(collab_persist_t *p, const char *session_id,
 int collab_persist_code(collab_persist_t *p, const char *session_id,
                         pp_bytes_t code, collab_persist_cb cb, void *ctx) {
   return persist__write_job(p, JOB_CODE, session_id, code, cb, ctx);
+}
+
+int collab_persist_run(collab_persist_t *p, const store_run_t *run,
+                       collab_persist_cb cb, void *ctx) {
+  job_t *j = persist__job(JOB_RUN, run->session_id, run->record);
+  if (!j)
+    return PP_ENOMEM;
+  snprintf(j->run_id, sizeof j->run_id, "%s", run->run_id);
+  snprintf(j->author, sizeof j->author, "%s", run->author);
+  snprintf(j->author_name, sizeof j->author_name, "%s", run->author_name);
+  j->created_at_ms = run->started_at_ms;
+  j->cb = cb;
+  j->ctx = ctx;
+  persist__push(p, j);
+  return 0;
 }
 
 int collab_persist_load(collab_persist_t *p, const char *session_id,

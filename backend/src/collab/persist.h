@@ -45,6 +45,9 @@ int collab_persist_snapshot(collab_persist_t *p, const char *session_id,
  * update logged so far: queue it only when none is pending). */
 int collab_persist_code(collab_persist_t *p, const char *session_id,
                         pp_bytes_t code, collab_persist_cb cb, void *ctx);
+/* Keeps a finished code run (its strings are copied). */
+int collab_persist_run(collab_persist_t *p, const store_run_t *run,
+                       collab_persist_cb cb, void *ctx);
 int collab_persist_load(collab_persist_t *p, const char *session_id,
                         collab_persist_load_cb cb, void *ctx);
 

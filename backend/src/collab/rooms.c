@@ -44,6 +44,7 @@ struct collab_member {
   int64_t last_relay_ms;
   double update_tokens; /* code_change token bucket */
   int64_t update_refill_ms;
+  collab_run_t run; /* the code run this member's browser is sharing */
 };
 
 typedef enum { DOC_NONE, DOC_LOADING, DOC_READY } doc_state_t;
@@ -257,7 +258,43 @@ static void rooms__member_unlink(collab_member_t *m) {
 static void rooms__member_free(collab_member_t *m) {
   for (size_t i = 0; i < m->n_claims; i++)
     free(m->claims[i].state);
+  collab_run_clear(&m->run);
   free(m);
+}
+
+/* Keeps a finished run with the session (record is stolen). */
+static void rooms__keep_run(collab_member_t *m, json_t *record,
+                            int64_t started_at_ms) {
+  if (!record)
+    return;
+  json_object_set_new(record, "by",
+                      json_pack("{s:s, s:s}", "id", m->id, "name", m->name));
+  char *text = json_dumps(record, JSON_COMPACT);
+  const char *run_id = json_string_value(json_object_get(record, "run_id"));
+  if (text && run_id) {
+    store_run_t run = {m->room->id, run_id,        m->id,
+                       m->name,     started_at_ms, pp_bytes_str(text)};
+    if (collab_persist_run(m->room->rooms->persist, &run, NULL, NULL))
+      pp_logf(PP_LOG_WARN, "run record dropped", " session=%s error=%s",
+              m->room->id, pp_errname(PP_ENOMEM));
+  }
+  free(text);
+  json_decref(record);
+}
+
+/* A member whose browser was running code leaves: the room learns the run
+ * is over, and the run is kept as interrupted. */
+static void rooms__end_member_run(collab_member_t *m) {
+  if (!m->run.active)
+    return;
+  int64_t now = pp_now_ms();
+  json_t *relay = json_pack(
+      "{s:s, s:s, s:s, s:i, s:I, s:s}", "run_id", m->run.run_id, "type",
+      "finished", "status", "interrupted", "exit_code", -1, "duration_ms",
+      (json_int_t)(now - m->run.started_at_ms), "by", m->id);
+  json_t *record = collab_run_abandon(&m->run, now);
+  rooms__keep_run(m, record, m->run.started_at_ms);
+  rooms__broadcast_json(m->room, m, "execution", relay);
 }
 
 /* Tells the others that m's cursors are gone (awareness "null" states with
@@ -381,6 +418,7 @@ void collab_leave(collab_member_t *m) {
       w->member = NULL;
   }
   rooms__announce_removal(m);
+  rooms__end_member_run(m);
   json_t *left = json_pack("{s:s}", "id", m->id);
   rooms__broadcast_json(room, NULL, "user_left", left);
   pp_logf(PP_LOG_INFO, "left", " session=%s user=%s members=%zu", room->id,
@@ -418,6 +456,7 @@ static void rooms__end_room(collab_room_t *room, const char *code,
         w->member = NULL;
     }
     room->rooms->tr->kick(m->conn, code, message);
+    rooms__end_member_run(m);
     rooms__member_free(m);
   }
   pp_logf(PP_LOG_INFO, "room ended", " session=%s reason=%s", room->id, code);
@@ -496,6 +535,7 @@ static void rooms__finish_join(collab_room_t *room, waiter_t *w) {
   m->interviewer = w->interviewer;
   m->color = rooms__pick_color(room);
   m->update_tokens = rooms->cfg.update_burst;
+  collab_run_init(&m->run, &rooms->cfg.runs, pp_now_ms());
   m->update_refill_ms = pp_mono_ms();
   snprintf(m->name, sizeof m->name, "%s", req->name);
   unsigned char raw[9];
@@ -989,24 +1029,20 @@ int collab_set_language(collab_member_t *m, pp_bytes_t language,
 
 int collab_execution(collab_member_t *m, const json_t *payload,
                      const char **err_code) {
-  const char *type = json_string_value(json_object_get(payload, "type"));
-  const char *run_id = json_string_value(json_object_get(payload, "run_id"));
-  if (!json_is_object(payload) || !type || !run_id || strlen(run_id) > 64 ||
-      (strcmp(type, "started") != 0 && strcmp(type, "output") != 0 &&
-       strcmp(type, "finished") != 0)) {
-    *err_code = "invalid_execution";
-    return PP_EINVAL;
+  collab_run_effects_t fx;
+  int rc = collab_run_event(&m->run, &m->room->rooms->cfg.runs, payload,
+                            pp_now_ms(), &fx, err_code);
+  if (rc)
+    return rc;
+  rooms__keep_run(m, fx.record, fx.record_started_at_ms);
+  if (fx.relay) {
+    json_object_set_new(fx.relay, "by", json_string(m->id));
+    if (m->run.active &&
+        strcmp(json_string_value(json_object_get(fx.relay, "type")),
+               "started") == 0)
+      json_object_set_new(fx.relay, "name", json_string(m->name));
+    rooms__broadcast_json(m->room, m, "execution", fx.relay);
   }
-  char *text = json_dumps(payload, JSON_COMPACT);
-  size_t size = text ? strlen(text) : 0;
-  free(text);
-  if (!size || size > m->room->rooms->cfg.max_execution_bytes) {
-    *err_code = "payload_too_large";
-    return PP_ETOOLARGE;
-  }
-  json_t *copy = json_deep_copy(payload);
-  json_object_set_new(copy, "by", json_string(m->id));
-  rooms__broadcast_json(m->room, m, "execution", copy);
   return 0;
 }
 

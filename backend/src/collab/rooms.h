@@ -11,6 +11,7 @@
 #include <uv.h>
 
 #include "auth/limits.h"
+#include "collab/runs.h"
 #include "collab/sessions.h"
 #include "collab/yupdate.h"
 #include "store/store.h"
@@ -28,7 +29,7 @@ typedef struct {
   size_t max_members;            /* per room */
   unsigned awareness_window_ms;  /* a member's cursor updates relayed at most
                                     once per window; bursts coalesce */
-  size_t max_execution_bytes;    /* serialized `execution` payload */
+  collab_runs_config_t runs;     /* `execution` events */
   size_t max_update_bytes;       /* one code_change */
   size_t max_doc_bytes;          /* snapshot + updates since, approximately */
   double update_rate;            /* code_change per second per member, */

@@ -23,6 +23,7 @@ typedef enum {
   OP_UPDATE,
   OP_DELETE,
   OP_SET_LANGUAGE,
+  OP_RUNS,
   OP_SWEEP
 } op_kind_t;
 
@@ -38,6 +39,7 @@ typedef struct {
   collab_session_fields_t fields;
   collab_session_result_t res;
   long purged;
+  size_t limit; /* OP_RUNS */
   collab_session_cb cb;
   void *ctx;
 } op_t;
@@ -79,6 +81,7 @@ static void sessions__op_free(op_t *op) {
   free(op->token);
   collab_session_fields_clear(&op->fields);
   store_session_clear(&op->res.session);
+  store_runs_clear(&op->res.runs);
   free(op);
 }
 
@@ -236,6 +239,13 @@ static int sessions__do_set_language(op_t *op) {
   return store_update_session(op->cs->store, s);
 }
 
+static int sessions__do_runs(op_t *op) {
+  int rc = sessions__do_get(op);
+  if (rc)
+    return rc;
+  return store_list_runs(op->cs->store, op->id, op->limit, &op->res.runs);
+}
+
 static void sessions__work(uv_work_t *w) {
   op_t *op = w->data;
   int rc = PP_EINVAL;
@@ -254,6 +264,9 @@ static void sessions__work(uv_work_t *w) {
     break;
   case OP_SET_LANGUAGE:
     rc = sessions__do_set_language(op);
+    break;
+  case OP_RUNS:
+    rc = sessions__do_runs(op);
     break;
   case OP_SWEEP:
     rc = store_purge_expired(op->cs->store, pp_now_ms(), &op->purged);
@@ -322,6 +335,16 @@ int collab_sessions_update(collab_sessions_t *cs, pp_bytes_t id,
     return PP_ENOMEM;
   op->fields = *fields;
   memset(fields, 0, sizeof *fields);
+  return sessions__queue(op);
+}
+
+int collab_sessions_runs(collab_sessions_t *cs, pp_bytes_t id,
+                         const collab_credentials_t *cred, size_t limit,
+                         collab_session_cb cb, void *ctx) {
+  op_t *op = sessions__op_new(cs, OP_RUNS, id, cred, cb, ctx);
+  if (!op)
+    return PP_ENOMEM;
+  op->limit = limit;
   return sessions__queue(op);
 }
 

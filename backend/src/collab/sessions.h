@@ -18,6 +18,7 @@ typedef struct {
   store_session_t session;        /* valid when status == 0 (not for delete) */
   char token[AUTH_TOKEN_LEN + 1]; /* create only: the one-time token */
   bool is_interviewer; /* get: a valid interviewer token was presented */
+  store_runs_t runs;   /* runs: the session's latest code runs */
 } collab_session_result_t;
 
 /* res is borrowed for the duration of the call. */
@@ -55,6 +56,11 @@ int collab_sessions_delete(collab_sessions_t *cs, pp_bytes_t id,
 int collab_sessions_set_language(collab_sessions_t *cs, pp_bytes_t id,
                                  const char *language, collab_session_cb cb,
                                  void *ctx);
+/* The latest `limit` code runs of a session, with the credentials rules of
+ * collab_sessions_get; res->runs holds them. */
+int collab_sessions_runs(collab_sessions_t *cs, pp_bytes_t id,
+                         const collab_credentials_t *cred, size_t limit,
+                         collab_session_cb cb, void *ctx);
 /* Purges expired sessions in the background, logging the count. */
 int collab_sessions_sweep(collab_sessions_t *cs);
 

@@ -338,6 +338,51 @@ static void api__session(http_request_t *req) {
   api__start(req, rc);
 }
 
+#define API_RUNS_LIMIT 50
+
+/* The records are JSON the server wrote itself: spliced, not re-parsed. */
+static void api__on_runs(void *ctx, const collab_session_result_t *res) {
+  http_request_t *req = ctx;
+  if (!http_request_resume(req))
+    return;
+  if (res->status) {
+    api__reply_pp_error(req, res->status);
+    return;
+  }
+  pp_buf_t out;
+  pp_buf_init(&out, (size_t)-1 / 4);
+  int rc = pp_buf_append(&out, "{\"runs\":[", 9);
+  for (size_t i = 0; !rc && i < res->runs.n; i++) {
+    if (i)
+      rc = pp_buf_append(&out, ",", 1);
+    if (!rc)
+      rc = pp_buf_append(&out, res->runs.items[i].data, res->runs.items[i].len);
+  }
+  if (!rc)
+    rc = pp_buf_append(&out, "]}", 2);
+  if (rc) {
+    pp_buf_free(&out);
+    api__reply_pp_error(req, PP_ENOMEM);
+    return;
+  }
+  http_reply_owned(req, 200, "application/json", out.data, out.len);
+}
+
+static void api__runs(http_request_t *req) {
+  collab_credentials_t cred;
+  api__credentials(req, &cred);
+  if (req->password_len == -2) {
+    http_reply_error(req, 401, "invalid_password", "wrong session password",
+                     NULL);
+    return;
+  }
+  if (cred.password.len && api__rate_limited(req, AUTH_LIMIT_PASSWORD))
+    return;
+  int rc = collab_sessions_runs(req->srv->deps.sessions, req->route.param,
+                                &cred, API_RUNS_LIMIT, api__on_runs, req);
+  api__start(req, rc);
+}
+
 /* CORS: returns false when the request was answered (preflight). */
 static bool api__cors(http_request_t *req) {
   if (req->origin_len <= 0)
@@ -408,6 +453,9 @@ void http__api_dispatch(http_request_t *req) {
     break;
   case HTTP_ROUTE_SESSION:
     api__session(req);
+    break;
+  case HTTP_ROUTE_SESSION_RUNS:
+    api__runs(req);
     break;
   default:
     http_reply_error(req, 404, "not_found", "no such API endpoint", NULL);

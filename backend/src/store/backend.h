@@ -25,8 +25,13 @@ typedef struct {
   int (*stale_codes)(store__conn_t *c, char (*ids)[PP_UUID_LEN + 1], size_t max,
                      size_t *n);
   int (*set_code)(store__conn_t *c, const char *session_id, pp_bytes_t code);
+  int (*append_run)(store__conn_t *c, const store_run_t *run);
+  int (*list_runs)(store__conn_t *c, const char *session_id, size_t limit,
+                   store_runs_t *out);
 } store__backend_t;
 
+/* Appends a copy of bytes to r->items (store.c). */
+int store__runs_push(store_runs_t *r, const void *bytes, size_t len);
 /* Appends a copy of bytes to d->updates (store.c). */
 int store__doc_push(store_doc_t *d, const void *bytes, size_t len);
 

@@ -66,6 +66,17 @@ static const struct {
      "SELECT state, last_update_id FROM session_snapshots WHERE session_id = "
      "$1",
      1},
+    /* Runs of a session deleted meanwhile are dropped, not errors. */
+    {"pp_run_insert",
+     "INSERT INTO session_runs (session_id, run_id, author, author_name, "
+     "started_at, record) SELECT $1::uuid, $2, $3, $4, to_timestamp($5::bigint "
+     "/ 1000.0), $6::jsonb WHERE EXISTS (SELECT 1 FROM sessions WHERE id = "
+     "$1::uuid)",
+     6},
+    {"pp_run_select",
+     "SELECT record::text FROM (SELECT id, record FROM session_runs WHERE "
+     "session_id = $1::uuid ORDER BY id DESC LIMIT $2::bigint) r ORDER BY id",
+     2},
     {"pp_log_select",
      "SELECT data FROM session_updates WHERE session_id = $1 AND id > "
      "$2::bigint ORDER BY id",
@@ -490,6 +501,47 @@ static int pg__set_code(store__conn_t *c, const char *session_id,
   return rc;
 }
 
+static int pg__append_run(store__conn_t *c, const store_run_t *run) {
+  int rc = pg__ready(c);
+  if (rc)
+    return rc;
+  char started[24];
+  snprintf(started, sizeof started, "%lld", (long long)run->started_at_ms);
+  const char *values[6] = {run->session_id,  run->run_id, run->author,
+                           run->author_name, started,     run->record.ptr};
+  int lengths[6] = {0, 0, 0, 0, 0, (int)run->record.len};
+  int formats[6] = {0, 0, 0, 0, 0, 0};
+  /* record is not NUL-terminated: pass it as text with its length. */
+  char *record = malloc(run->record.len + 1);
+  if (!record)
+    return PP_ENOMEM;
+  memcpy(record, run->record.ptr, run->record.len);
+  record[run->record.len] = '\0';
+  values[5] = record;
+  PQclear(pg__run_fmt(c, "pp_run_insert", 6, values, lengths, formats, &rc));
+  free(record);
+  return rc;
+}
+
+static int pg__list_runs(store__conn_t *c, const char *session_id, size_t limit,
+                         store_runs_t *out) {
+  memset(out, 0, sizeof *out);
+  int rc = pg__ready(c);
+  if (rc)
+    return rc;
+  char lim[24];
+  snprintf(lim, sizeof lim, "%zu", limit);
+  const char *values[2] = {session_id, lim};
+  PGresult *r = pg__run_fmt(c, "pp_run_select", 2, values, NULL, NULL, &rc);
+  for (int i = 0; r && !rc && i < PQntuples(r); i++)
+    rc = store__runs_push(out, PQgetvalue(r, i, 0),
+                          (size_t)PQgetlength(r, i, 0));
+  PQclear(r);
+  if (rc)
+    store_runs_clear(out);
+  return rc;
+}
+
 const store__backend_t store__postgres_backend = {
     .name = "postgres",
     .open = pg__open,
@@ -505,4 +557,6 @@ const store__backend_t store__postgres_backend = {
     .save_snapshot = pg__save_snapshot,
     .stale_codes = pg__stale_codes,
     .set_code = pg__set_code,
+    .append_run = pg__append_run,
+    .list_runs = pg__list_runs,
 };

@@ -26,10 +26,20 @@ enum {
   ST_LOG_SELECT,
   ST_SNAP_UPSERT,
   ST_STALE_CODE,
+  ST_RUN_INSERT,
+  ST_RUN_SELECT,
   ST__COUNT
 };
 
 static const char *const sql_text[ST__COUNT] = {
+    /* Runs of a session deleted meanwhile are dropped, not errors. */
+    [ST_RUN_INSERT] = "INSERT INTO session_runs (session_id, run_id, author, "
+                      "author_name, started_at, record) SELECT ?1, ?2, ?3, "
+                      "?4, ?5, ?6 WHERE EXISTS (SELECT 1 FROM sessions "
+                      "WHERE id = ?1)",
+    [ST_RUN_SELECT] = "SELECT record FROM (SELECT id, record FROM "
+                      "session_runs WHERE session_id = ?1 ORDER BY id DESC "
+                      "LIMIT ?2) ORDER BY id",
     [ST_INSERT] = "INSERT INTO sessions (id, title, language, code, "
                   "created_at, expires_at, password_hash, "
                   "interviewer_token_hash, is_active, run_timeout_seconds) "
@@ -489,6 +499,39 @@ static int sqlite__set_code(store__conn_t *c, const char *session_id,
   return sqlite__step_done(c, q);
 }
 
+static int sqlite__append_run(store__conn_t *c, const store_run_t *run) {
+  sqlite3_stmt *q = sqlite__stmt(c, ST_RUN_INSERT);
+  if (!q)
+    return PP_ESTORE;
+  sqlite3_bind_text(q, 1, run->session_id, -1, SQLITE_STATIC);
+  sqlite3_bind_text(q, 2, run->run_id, -1, SQLITE_STATIC);
+  sqlite3_bind_text(q, 3, run->author, -1, SQLITE_STATIC);
+  sqlite3_bind_text(q, 4, run->author_name, -1, SQLITE_STATIC);
+  sqlite3_bind_int64(q, 5, run->started_at_ms);
+  sqlite3_bind_text(q, 6, run->record.ptr, (int)run->record.len, SQLITE_STATIC);
+  return sqlite__step_done(c, q);
+}
+
+static int sqlite__list_runs(store__conn_t *c, const char *session_id,
+                             size_t limit, store_runs_t *out) {
+  memset(out, 0, sizeof *out);
+  sqlite3_stmt *q = sqlite__stmt(c, ST_RUN_SELECT);
+  if (!q)
+    return PP_ESTORE;
+  sqlite3_bind_text(q, 1, session_id, -1, SQLITE_STATIC);
+  sqlite3_bind_int64(q, 2, (sqlite3_int64)limit);
+  int rc = 0, step;
+  while (!rc && (step = sqlite3_step(q)) == SQLITE_ROW)
+    rc = store__runs_push(out, sqlite3_column_text(q, 0),
+                          (size_t)sqlite3_column_bytes(q, 0));
+  if (!rc && step != SQLITE_DONE)
+    rc = PP_ESTORE;
+  sqlite3_reset(q);
+  if (rc)
+    store_runs_clear(out);
+  return rc;
+}
+
 const store__backend_t store__sqlite_backend = {
     .name = "sqlite",
     .open = sqlite__open,
@@ -504,4 +547,6 @@ const store__backend_t store__sqlite_backend = {
     .save_snapshot = sqlite__save_snapshot,
     .stale_codes = sqlite__stale_codes,
     .set_code = sqlite__set_code,
+    .append_run = sqlite__append_run,
+    .list_runs = sqlite__list_runs,
 };

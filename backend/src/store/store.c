@@ -171,6 +171,41 @@ int store_set_code(store_t *st, const char *session_id, pp_bytes_t code) {
   STORE__CALL(st, set_code, session_id, code);
 }
 
+int store_append_run(store_t *st, const store_run_t *run) {
+  STORE__CALL(st, append_run, run);
+}
+int store_list_runs(store_t *st, const char *session_id, size_t limit,
+                    store_runs_t *out) {
+  STORE__CALL(st, list_runs, session_id, limit, out);
+}
+
+void store_runs_clear(store_runs_t *r) {
+  for (size_t i = 0; i < r->n; i++)
+    free(r->items[i].data);
+  free(r->items);
+  memset(r, 0, sizeof *r);
+}
+
+int store__runs_push(store_runs_t *r, const void *bytes, size_t len) {
+  if (r->n == r->cap) {
+    size_t cap = r->cap ? r->cap * 2 : 16;
+    store_blob_t *items = realloc(r->items, cap * sizeof *items);
+    if (!items)
+      return PP_ENOMEM;
+    r->items = items;
+    r->cap = cap;
+  }
+  char *copy = malloc(len + 1);
+  if (!copy)
+    return PP_ENOMEM;
+  memcpy(copy, bytes, len);
+  copy[len] = '\0';
+  r->items[r->n].data = copy;
+  r->items[r->n].len = len;
+  r->n++;
+  return 0;
+}
+
 void store_doc_clear(store_doc_t *d) {
   free(d->snapshot.data);
   for (size_t i = 0; i < d->n_updates; i++)

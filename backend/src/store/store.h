@@ -102,4 +102,28 @@ int store_stale_codes(store_t *st, char (*ids)[PP_UUID_LEN + 1], size_t max,
 /* Sets `code`, marking it as reflecting every update logged so far. */
 int store_set_code(store_t *st, const char *session_id, pp_bytes_t code);
 
+/* ---- code runs ------------------------------------------------------------
+ */
+
+typedef struct {
+  const char *session_id;
+  const char *run_id;
+  const char *author;
+  const char *author_name;
+  int64_t started_at_ms;
+  pp_bytes_t record; /* the run as a JSON object (collab/ defines it) */
+} store_run_t;
+
+typedef struct {
+  store_blob_t *items; /* owned array of JSON records, oldest first */
+  size_t n, cap;
+} store_runs_t;
+
+/* Keeps a finished run with its session (dropped if the session is gone). */
+int store_append_run(store_t *st, const store_run_t *run);
+/* The last `limit` runs of the session, oldest first. */
+int store_list_runs(store_t *st, const char *session_id, size_t limit,
+                    store_runs_t *out);
+void store_runs_clear(store_runs_t *r);
+
 #endif

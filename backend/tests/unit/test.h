@@ -72,7 +72,13 @@
   X(doc_diff_syncs_a_fresh_doc)                                                \
   X(doc_rejects_invalid_update_and_keeps_content)                              \
   X(doc_refuses_edits_inside_a_surrogate_pair)                                 \
-  X(origins_of_urls_and_hosts)
+  X(origins_of_urls_and_hosts)                                                 \
+  X(runs_lifecycle_relays_clean_copies)                                        \
+  X(runs_refuse_events_outside_the_active_run)                                 \
+  X(runs_cap_stored_and_relayed_output)                                        \
+  X(runs_rate_limit_refills)                                                   \
+  X(store_sqlite_runs)                                                         \
+  X(store_postgres_runs)
 
 /* Prints the context set by test_ctx (test_support.c) before a failure. */
 void test_print_ctx(void);

@@ -319,3 +319,61 @@ void test_store_postgres_document_log(void) {
   doc_log_checks(st);
   store_free(st);
 }
+
+/* Runs keep their JSON record; the list is the latest `limit`, oldest
+ * first; a session's runs go with it. */
+static void run_checks(store_t *st) {
+  char id[PP_UUID_LEN + 1];
+  pp_uuid_v4(id);
+  store_session_t s = sample(id, T0 + DAY_MS);
+  s.run_timeout_seconds = 42;
+  CHECK_INT(store_create_session(st, &s), 0);
+  store_session_t got;
+  CHECK_INT(store_get_session(st, id, &got), 0);
+  CHECK_INT(got.run_timeout_seconds, 42);
+  store_session_clear(&got);
+
+  static const char *const records[] = {
+      "{\"run_id\": \"a\"}", "{\"run_id\": \"b\"}", "{\"run_id\": \"c\"}"};
+  static const char *const run_ids[] = {"a", "b", "c"};
+  for (int i = 0; i < 3; i++) {
+    store_run_t r = {id,      run_ids[i], "alice",
+                     "Alice", T0 + i,     pp_bytes_str(records[i])};
+    CHECK_INT(store_append_run(st, &r), 0);
+  }
+  store_runs_t runs;
+  CHECK_INT(store_list_runs(st, id, 2, &runs), 0);
+  CHECK_INT(runs.n, 2);
+  CHECK_STR(runs.items[0].data, "{\"run_id\": \"b\"}");
+  CHECK_STR(runs.items[1].data, "{\"run_id\": \"c\"}");
+  store_runs_clear(&runs);
+
+  CHECK_INT(store_delete_session(st, id), 0);
+  CHECK_INT(store_list_runs(st, id, 10, &runs), 0);
+  CHECK_INT(runs.n, 0);
+  store_runs_clear(&runs);
+}
+
+void test_store_sqlite_runs(void) {
+  CHECK(sodium_init() >= 0);
+  char *dir = test_tmpdir_new();
+  char url[4200];
+  store_t *st = open_sqlite(dir, url, sizeof url);
+  run_checks(st);
+  store_free(st);
+  test_tmpdir_remove(dir);
+}
+
+void test_store_postgres_runs(void) {
+  const char *url = getenv("PAIRPAD_TEST_PG_URL");
+  if (!url || !*url) {
+    printf("skipped: PAIRPAD_TEST_PG_URL not set\n");
+    return;
+  }
+  CHECK(sodium_init() >= 0);
+  store_t *st = NULL;
+  char err[512] = "";
+  CHECK_INT(store_open(url, 2, &st, err, sizeof err), 0);
+  run_checks(st);
+  store_free(st);
+}
