@@ -131,19 +131,19 @@ test.describe('two participants', () => {
     await expectAccessible(page);
   });
 
-  test('Run is visibly disabled and explains why', async ({ page, server }) => {
+  test('Run is visibly disabled and explains why (server started without a runner)', async ({ page, server }) => {
     const res = await fetch(`${server.url}/api/sessions`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{}' });
     const session = (await res.json()) as { join_url: string };
     await joinSession(page, session.join_url, 'Ada');
     const run = page.getByTestId('run-button');
     await expect(run).toHaveAttribute('aria-disabled', 'true');
     await expect(page.getByTestId('stop-button')).toBeDisabled();
-    await expect(page.getByTestId('output-panel')).toContainText('Running code is not available yet');
+    await expect(page.getByTestId('output-panel')).toContainText('Running code is turned off on this server.');
     await run.hover();
-    await expect(page.getByRole('tooltip', { name: /not available in this build/u })).toBeVisible();
+    await expect(page.getByRole('tooltip', { name: /turned off on this server/u })).toBeVisible();
     await page.locator('.monaco-editor .view-lines').click();
     await page.keyboard.press('ControlOrMeta+Enter');
-    await expect(page.getByTestId('notice')).toContainText('not available');
+    await expect(page.getByTestId('notice')).toContainText('turned off on this server');
     // Ctrl+Enter did not insert a line.
     expect(await editorText(page)).toBe('');
   });

@@ -74,17 +74,17 @@ describe('OutputPanel', () => {
         ],
       }),
     );
-    render(<OutputPanel runnable />);
+    render(<OutputPanel reason={null} />);
     expect(screen.getByText('boom')).toHaveAttribute('data-stream', 'stderr');
     expect(screen.getByText(/Exited with status 1 · 1.23 s/u)).toBeInTheDocument();
     await user.click(screen.getByRole('button', { name: 'Clear' }));
     expect(useSessionStore.getState().output).toEqual([]);
   });
 
-  it('says that runs are not available yet', () => {
+  it('says why runs are not available', () => {
     act(() => useSessionStore.setState({ output: [] }));
-    render(<OutputPanel runnable={false} />);
-    expect(screen.getByText('Running code is not available yet')).toBeInTheDocument();
+    render(<OutputPanel reason="C is not runnable in the browser yet." />);
+    expect(screen.getByTestId('run-unavailable')).toHaveTextContent('C is not runnable in the browser yet.');
   });
 });
 

@@ -32,11 +32,16 @@ vi.mock('../src/components/editor/CodeEditor', () => ({
 
 const TOKEN = 'interviewer-token';
 
-function setup(getSession: FakeResponse | ((init: RequestInit) => FakeResponse), path = `/s/${SESSION_ID}`) {
+function setup(
+  getSession: FakeResponse | ((init: RequestInit) => FakeResponse),
+  path = `/s/${SESSION_ID}`,
+  runnerUrl: string | null = null,
+) {
   window.history.replaceState(null, '', path);
   const server = new FakeServer();
   const fetchMock = mockFetch({
     'GET /api/languages': { status: 200, body: LANGUAGES },
+    'GET /api/config': { status: 200, body: { runner_url: runnerUrl } },
     [`GET /api/sessions/${SESSION_ID}`]: typeof getSession === 'function' ? getSession : getSession,
     [`PATCH /api/sessions/${SESSION_ID}`]: (init) => ({
       status: 200,
@@ -200,18 +205,38 @@ describe('session page: live', () => {
     expect(server.text()).toBe('x');
   });
 
-  it('keeps Run visibly disabled and explains why', async () => {
+  it('keeps Run visibly disabled when the server runs no code, and says so', async () => {
     usePrefs.setState({ name: 'Ada' });
     const { user } = setup({ status: 200, body: sessionInfo() });
     await screen.findByTestId('code-editor');
     const run = screen.getByRole('button', { name: /Run/u });
+    await waitFor(() => expect(run).toHaveAccessibleDescription('Running code is turned off on this server.'));
     expect(run).toHaveAttribute('aria-disabled', 'true');
-    expect(run).toHaveAccessibleDescription(/not available in this build/u);
     expect(screen.getByRole('button', { name: /Stop/u })).toBeDisabled();
-    expect(screen.getByTestId('output-panel')).toHaveTextContent('Running code is not available yet');
+    expect(screen.getByTestId('run-unavailable')).toHaveTextContent('Running code is turned off on this server.');
     await user.click(run);
-    expect(screen.getByTestId('notice')).toHaveTextContent('not available');
+    expect(screen.getByTestId('notice')).toHaveTextContent('Running code is turned off on this server.');
     await user.keyboard('{Control>}{Enter}{/Control}');
-    expect(screen.getByTestId('notice')).toHaveTextContent('not available');
+    expect(screen.getByTestId('notice')).toHaveTextContent('Running code is turned off on this server.');
+  });
+
+  it('says that a language is not runnable in the browser yet', async () => {
+    usePrefs.setState({ name: 'Ada' });
+    const { user } = setup({ status: 200, body: sessionInfo() }, `/s/${SESSION_ID}`, 'http://localhost:8001/');
+    await screen.findByTestId('code-editor');
+    await user.selectOptions(screen.getByTestId('language-select'), 'go');
+    const run = screen.getByRole('button', { name: /Run/u });
+    expect(run).toHaveAttribute('aria-disabled', 'true');
+    expect(run).toHaveAccessibleDescription('Go is not runnable in the browser yet.');
+  });
+
+  it('creates the sandboxed runner iframe for a runnable language', async () => {
+    usePrefs.setState({ name: 'Ada' });
+    setup({ status: 200, body: sessionInfo() }, `/s/${SESSION_ID}`, 'http://localhost:8001/');
+    await screen.findByTestId('code-editor');
+    const frame = await screen.findByTestId('runner-iframe');
+    expect(frame).toHaveAttribute('sandbox', 'allow-scripts allow-same-origin');
+    expect(frame).toHaveAttribute('src', `http://localhost:8001/?app=${encodeURIComponent(window.location.origin)}`);
+    expect(screen.getByRole('button', { name: /Run/u })).toHaveAttribute('aria-disabled', 'false');
   });
 });

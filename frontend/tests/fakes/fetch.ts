@@ -30,9 +30,9 @@ export function mockFetch(routes: Record<string, Route | FakeResponse>) {
 }
 
 export const LANGUAGES = [
-  { id: 'javascript', name: 'JavaScript', monaco: 'javascript', extension: 'js', runnable: false },
-  { id: 'python', name: 'Python', monaco: 'python', extension: 'py', runnable: false },
-  { id: 'go', name: 'Go', monaco: 'go', extension: 'go', runnable: false },
+  { id: 'javascript', name: 'JavaScript', monaco: 'javascript', extension: 'js', runnable: true, runtime_bytes: 0 },
+  { id: 'python', name: 'Python', monaco: 'python', extension: 'py', runnable: true, runtime_bytes: 6_300_000 },
+  { id: 'go', name: 'Go', monaco: 'go', extension: 'go', runnable: false, runtime_bytes: 0 },
 ];
 
 export const SESSION_ID = '3f2b8c1e-8a4d-4c6b-9e0f-1a2b3c4d5e6f';

@@ -23,11 +23,21 @@ export interface CodeEditorProps {
   /** Read-only until the first sync with the server. */
   readOnly: boolean;
   onRun: () => void;
+  /** Problems to underline (e.g. the line of an uncaught exception); 1-based. */
+  markers?: readonly EditorMarker[];
   /** Called once, when the editor first becomes editable. */
   onEditable?: () => void;
   /** Called when the local user edits (for the "typing" hint). */
   onLocalEdit?: () => void;
 }
+
+export interface EditorMarker {
+  line: number;
+  column?: number;
+  message: string;
+}
+
+const MARKER_OWNER = 'pairpad-run';
 
 const EXTENSIONS: Record<string, string> = {
   javascript: 'js',
@@ -227,6 +237,34 @@ export default function CodeEditor(props: CodeEditorProps) {
       model.updateOptions({ tabSize: TAB_SIZES[language] ?? 2 });
     }
   }, [language]);
+
+  const { markers } = props;
+  useEffect(() => {
+    const model = modelRef.current;
+    if (!model) return undefined;
+    const lines = model.getLineCount();
+    monaco.editor.setModelMarkers(
+      model,
+      MARKER_OWNER,
+      (markers ?? [])
+        .filter((m) => m.line >= 1 && m.line <= lines)
+        .map((m) => {
+          const startColumn = m.column !== undefined && m.column >= 1 ? m.column : model.getLineFirstNonWhitespaceColumn(m.line) || 1;
+          return {
+            severity: monaco.MarkerSeverity.Error,
+            message: m.message,
+            startLineNumber: m.line,
+            startColumn,
+            endLineNumber: m.line,
+            endColumn: Math.max(startColumn + 1, model.getLineMaxColumn(m.line)),
+            source: 'Run',
+          };
+        }),
+    );
+    return () => {
+      if (!model.isDisposed()) monaco.editor.setModelMarkers(model, MARKER_OWNER, []);
+    };
+  }, [markers, doc]);
 
   useEffect(() => {
     monaco.editor.setTheme(theme === 'dark' ? THEMES.dark : THEMES.light);

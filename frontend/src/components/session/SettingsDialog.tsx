@@ -6,6 +6,7 @@ import { useRecent } from '../../store/recent';
 import { Modal } from '../ui/Modal';
 import { Button } from '../ui/Button';
 import { SelectField, TextField } from '../ui/Field';
+import { RUN_TIMEOUT_MAX_S, RUN_TIMEOUT_MIN_S } from '../../services/executor/protocol';
 
 export interface SettingsDialogProps {
   sessionId: string;
@@ -14,6 +15,8 @@ export interface SettingsDialogProps {
   language: string;
   expiresAt: string | null;
   hasPassword: boolean;
+  /** Time limit of one run, in seconds. */
+  runTimeoutSeconds: number;
   languages: Language[];
   onClose: () => void;
   onUpdated: (session: SessionInfo) => void;
@@ -38,6 +41,10 @@ export function SettingsDialog(props: SettingsDialogProps) {
   const [busy, setBusy] = useState<string | null>(null);
   const [message, setMessage] = useState<{ tone: 'ok' | 'error'; text: string } | null>(null);
   const [confirmEnd, setConfirmEnd] = useState(false);
+  const [runTimeout, setRunTimeout] = useState(String(props.runTimeoutSeconds));
+  const runTimeoutValue = Number(runTimeout);
+  const runTimeoutValid =
+    runTimeout.trim() !== '' && Number.isInteger(runTimeoutValue) && runTimeoutValue >= RUN_TIMEOUT_MIN_S && runTimeoutValue <= RUN_TIMEOUT_MAX_S;
   const updateRecent = useRecent((s) => s.update);
 
   const patch = async (key: string, body: Parameters<typeof api.updateSession>[2], done: string) => {
@@ -172,6 +179,33 @@ export function SettingsDialog(props: SettingsDialogProps) {
           </div>
           <Button type="submit" disabled={busy !== null} className="mb-[26px]">
             Extend
+          </Button>
+        </form>
+
+        <form
+          onSubmit={(e) => {
+            e.preventDefault();
+            if (runTimeoutValid) void patch('run_timeout', { run_timeout_seconds: runTimeoutValue }, 'Run time limit saved.');
+          }}
+          className="flex items-end gap-2"
+        >
+          <div className="flex-1">
+            <TextField
+              label="Run time limit (seconds)"
+              type="number"
+              inputMode="numeric"
+              min={RUN_TIMEOUT_MIN_S}
+              max={RUN_TIMEOUT_MAX_S}
+              step={1}
+              value={runTimeout}
+              onChange={(e) => setRunTimeout(e.target.value)}
+              data-testid="run-timeout-input"
+              error={runTimeoutValid ? undefined : `A whole number from ${RUN_TIMEOUT_MIN_S} to ${RUN_TIMEOUT_MAX_S}.`}
+              hint={runTimeoutValid ? 'A program running longer than this is stopped, for everyone who runs code here.' : undefined}
+            />
+          </div>
+          <Button type="submit" disabled={busy !== null || !runTimeoutValid || runTimeoutValue === props.runTimeoutSeconds} className="mb-[26px]">
+            Save
           </Button>
         </form>
 

@@ -11,17 +11,18 @@ export interface ToolbarProps {
   language: string | null;
   onLanguageChange: (id: string) => void;
   languageDisabled: boolean;
-  runnable: boolean;
+  /** Why Run is disabled (null: it is enabled). */
+  runReason: string | null;
+  /** Our own run is in progress: Run waits, Stop works. */
+  running: boolean;
   onRun: () => void;
+  onStop: () => void;
 }
 
 const isMac = typeof navigator !== 'undefined' && /Mac|iPhone|iPad/u.test(navigator.platform);
 export const RUN_SHORTCUT = isMac ? '⌘ Enter' : 'Ctrl Enter';
 
-export const RUN_UNAVAILABLE =
-  'Running code is not available in this build yet: in-browser execution is still being built. Your code is saved and shared as you type.';
-
-export function Toolbar({ languages, language, onLanguageChange, languageDisabled, runnable, onRun }: ToolbarProps) {
+export function Toolbar({ languages, language, onLanguageChange, languageDisabled, runReason, running, onRun, onStop }: ToolbarProps) {
   const selectId = useId();
   const fontSize = usePrefs((s) => s.fontSize);
   const changeFontSize = usePrefs((s) => s.changeFontSize);
@@ -51,28 +52,28 @@ export function Toolbar({ languages, language, onLanguageChange, languageDisable
 
       <div className="mx-1 h-5 w-px bg-zinc-200 dark:bg-zinc-700" aria-hidden="true" />
 
-      <Tooltip content={runnable ? `Run (${RUN_SHORTCUT})` : RUN_UNAVAILABLE} align="start">
+      <Tooltip content={runReason ?? (running ? 'Your program is running' : `Run for everyone to see (${RUN_SHORTCUT})`)} align="start">
         <Button
           size="sm"
           variant="run"
-          aria-disabled={!runnable}
+          aria-disabled={runReason !== null || running}
           aria-keyshortcuts="Control+Enter Meta+Enter"
           onClick={onRun}
           data-testid="run-button"
-          className={cx(!runnable && 'cursor-not-allowed !bg-zinc-200 !text-zinc-500 dark:!bg-zinc-800 dark:!text-zinc-400')}
+          className={cx((runReason !== null || running) && 'cursor-not-allowed !bg-zinc-200 !text-zinc-500 dark:!bg-zinc-800 dark:!text-zinc-400')}
         >
           <PlayIcon size={13} /> Run
           <kbd className="ml-1 hidden rounded bg-black/10 px-1 font-sans text-[11px] font-normal sm:inline dark:bg-white/10">{RUN_SHORTCUT}</kbd>
         </Button>
       </Tooltip>
-      <Tooltip content="Stop the running program (nothing is running)">
-        <Button size="sm" variant="ghost" disabled data-testid="stop-button">
+      <Tooltip content={running ? 'Stop your program' : 'Stop the running program (nothing is running)'}>
+        <Button size="sm" variant="ghost" disabled={!running} onClick={onStop} data-testid="stop-button">
           <StopIcon size={12} /> Stop
         </Button>
       </Tooltip>
-      {!runnable && (
-        <span className="hidden text-xs text-zinc-500 md:inline dark:text-zinc-400" data-testid="run-unavailable-hint">
-          Execution not available yet
+      {runReason !== null && (
+        <span className="hidden truncate text-xs text-zinc-500 md:inline dark:text-zinc-400" data-testid="run-unavailable-hint">
+          {runReason}
         </span>
       )}
 

@@ -1,5 +1,6 @@
 import { lazy, Suspense, useCallback, useEffect, useMemo, useState } from 'react';
 import { useCollabSession, type CollabParams } from '../../hooks/useCollabSession';
+import { runUnavailableReason, useExecution } from '../../hooks/useExecution';
 import { useLanguages, languageName } from '../../hooks/useLanguages';
 import { useCopy } from '../../hooks/useCopy';
 import { useTheme } from '../../hooks/useTheme';
@@ -16,7 +17,7 @@ import { AvatarStack, PresenceList } from './PresenceList';
 import { OutputPanel } from './OutputPanel';
 import { SettingsDialog } from './SettingsDialog';
 import { StatusLight } from './StatusLight';
-import { RUN_UNAVAILABLE, Toolbar } from './Toolbar';
+import { Toolbar } from './Toolbar';
 import { Notice } from './Notice';
 
 export const loadEditor = () => import('../editor/CodeEditor');
@@ -58,6 +59,7 @@ export function Workspace({ sessionId, name, password, token, info: initialInfo,
   const language = useSessionStore((s) => s.language) ?? initialInfo?.language ?? null;
   const title = useSessionStore((s) => s.title) ?? initialInfo?.title ?? 'Session';
   const expiresAt = useSessionStore((s) => s.expiresAt) ?? initialInfo?.expires_at ?? null;
+  const runTimeoutSeconds = useSessionStore((s) => s.runTimeoutSeconds);
   const storeActions = useSessionStore.getState;
 
   const [info, setInfo] = useState<SessionInfo | null>(initialInfo);
@@ -65,18 +67,41 @@ export function Workspace({ sessionId, name, password, token, info: initialInfo,
 
   const isInterviewer = self?.role === 'interviewer' && Boolean(token);
   const currentLanguage = languages.find((l) => l.id === language);
-  const runnable = currentLanguage?.runnable ?? false;
+  const languageRunnable = currentLanguage?.runnable ?? false;
   const monacoLanguage = currentLanguage?.monaco ?? language ?? 'plaintext';
+  const runner = useSessionStore((s) => s.runner);
+  const running = useSessionStore((s) => s.localRunId !== null);
+  const errorMarker = useSessionStore((s) => s.errorMarker);
+  const runReason = runUnavailableReason(runner, languageName(languages, language), languageRunnable);
+  const markers = useMemo(
+    () =>
+      errorMarker
+        ? [{ line: errorMarker.line, column: errorMarker.column, message: errorMarker.message }]
+        : [],
+    [errorMarker],
+  );
+
+  const execution = useExecution({
+    provider: handles?.provider ?? null,
+    doc: handles?.doc ?? null,
+    language,
+    languageRunnable,
+    name,
+  });
 
   useEffect(() => {
     document.title = `${title} · Pairpad`;
   }, [title]);
 
+  useEffect(() => {
+    if (initialInfo?.run_timeout_seconds !== undefined) storeActions().setRunTimeout(initialInfo.run_timeout_seconds);
+  }, [initialInfo, storeActions]);
+
+  const { run: startRun } = execution;
   const onRun = useCallback(() => {
-    if (!runnable) {
-      storeActions().notify('info', 'Running code is not available in this build yet.');
-    }
-  }, [runnable, storeActions]);
+    if (runReason !== null) storeActions().notify('info', runReason);
+    else startRun();
+  }, [runReason, startRun, storeActions]);
 
   // Ctrl/Cmd+Enter anywhere on the page (the editor handles its own).
   useEffect(() => {
@@ -152,8 +177,10 @@ export function Workspace({ sessionId, name, password, token, info: initialInfo,
         language={language}
         onLanguageChange={(id) => void changeLanguage(id)}
         languageDisabled={!self}
-        runnable={runnable}
+        runReason={runReason}
+        running={running}
         onRun={onRun}
+        onStop={execution.stop}
       />
 
       <div className="flex min-h-0 flex-1 flex-col lg:flex-row">
@@ -170,6 +197,7 @@ export function Workspace({ sessionId, name, password, token, info: initialInfo,
                 participants={participants}
                 readOnly={!self}
                 onRun={onRun}
+                markers={markers}
                 onLocalEdit={handles.markTyping}
                 onEditable={() => performance.mark('pairpad:editable')}
               />
@@ -184,8 +212,7 @@ export function Workspace({ sessionId, name, password, token, info: initialInfo,
         >
           <PresenceList />
           <div className="border-t border-zinc-200 dark:border-zinc-800" />
-          <OutputPanel runnable={runnable} />
-          {!runnable && <p className="sr-only">{RUN_UNAVAILABLE}</p>}
+          <OutputPanel reason={runReason} languages={languages} language={language} onStdin={execution.sendStdin} />
         </aside>
       </div>
 
@@ -199,12 +226,14 @@ export function Workspace({ sessionId, name, password, token, info: initialInfo,
           language={language ?? 'javascript'}
           expiresAt={expiresAt}
           hasPassword={hasPassword}
+          runTimeoutSeconds={runTimeoutSeconds}
           languages={languages}
           onClose={() => setSettingsOpen(false)}
           onUpdated={(session) => {
             setInfo(session);
             storeActions().setTitle(session.title);
             storeActions().setExpiresAt(session.expires_at);
+            if (session.run_timeout_seconds !== undefined) storeActions().setRunTimeout(session.run_timeout_seconds);
           }}
         />
       )}
