@@ -239,4 +239,42 @@ describe('session page: live', () => {
     expect(frame).toHaveAttribute('src', `http://localhost:8001/?app=${encodeURIComponent(window.location.origin)}`);
     expect(screen.getByRole('button', { name: /Run/u })).toHaveAttribute('aria-disabled', 'false');
   });
+
+  it('runs the shared code in the runner and shares the run with the room', async () => {
+    usePrefs.setState({ name: 'Ada' });
+    const { server, user } = setup({ status: 200, body: sessionInfo() }, `/s/${SESSION_ID}`, 'http://localhost:8001/');
+    await screen.findByTestId('code-editor');
+    await user.click(screen.getByRole('button', { name: 'stub: type x' }));
+    const frame = (await screen.findByTestId('runner-iframe')) as HTMLIFrameElement;
+    const connect = vi.spyOn(frame.contentWindow!, 'postMessage').mockImplementation(() => {});
+    act(() => {
+      window.dispatchEvent(
+        new MessageEvent('message', { data: { type: 'pairpad-runner-hello' }, origin: 'http://localhost:8001', source: frame.contentWindow }),
+      );
+    });
+    const port = ((connect.mock.calls[0] as unknown[])[2] as MessagePort[])[0]!;
+    const received: Array<Record<string, unknown>> = [];
+    port.onmessage = (event: MessageEvent) => received.push(event.data as Record<string, unknown>);
+    port.postMessage({ type: 'ready', isolated: true });
+    const run = screen.getByRole('button', { name: /Run/u });
+    await waitFor(() => expect(run).toHaveAttribute('aria-disabled', 'false'));
+
+    await user.click(run);
+    await waitFor(() => expect(received.map((m) => m.type)).toEqual(['run']));
+    expect(received[0]).toMatchObject({ language: 'javascript', code: 'x', timeoutMs: 10_000 });
+    const nonce = received[0]!.nonce;
+    port.postMessage({ type: 'started', nonce });
+    port.postMessage({ type: 'output', nonce, stream: 'stdout', text: 'hi\n' });
+    port.postMessage({ type: 'finished', nonce, status: 'ok', exitCode: 0, durationMs: 5 });
+    expect(await screen.findByTestId('run-exit')).toHaveTextContent('Exited with status 0 · 0.01 s');
+    expect(screen.getByTestId('output-panel')).toHaveTextContent('hi');
+    await waitFor(() =>
+      expect([...server.sockets][0]!.sent.filter((e) => e.event === 'execution').map((e) => (e.args[0] as { type: string }).type)).toEqual([
+        'started',
+        'output',
+        'finished',
+      ]),
+    );
+    port.close();
+  });
 });
