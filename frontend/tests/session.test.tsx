@@ -145,6 +145,33 @@ describe('session page: access', () => {
     expect(await screen.findByRole('heading', { name: 'This session was deleted' })).toBeInTheDocument();
   });
 
+  it('lets the interviewer change the run time limit', async () => {
+    usePrefs.setState({ name: 'Ada' });
+    const { fetchMock, user } = setup({ status: 200, body: sessionInfo({ run_timeout_seconds: 10 }) }, `/s/${SESSION_ID}#token=${TOKEN}`);
+    await screen.findByText('You are the interviewer');
+    await user.click(screen.getByRole('button', { name: 'Session settings' }));
+    const dialog = screen.getByRole('dialog', { name: 'Session settings' });
+    const limit = within(dialog).getByRole('spinbutton', { name: 'Run time limit (seconds)' });
+    expect(limit).toHaveValue(10);
+    await user.clear(limit);
+    await user.type(limit, '30');
+    await user.click(within(dialog).getByTestId('run-timeout-save'));
+    expect(await within(dialog).findByRole('status')).toHaveTextContent('Run time limit saved.');
+    expect(fetchMock.calls.find((c) => c.method === 'PATCH')!.body).toEqual({ run_timeout_seconds: 30 });
+  });
+
+  it('refuses a run time limit outside 1…300', async () => {
+    usePrefs.setState({ name: 'Ada' });
+    const { user } = setup({ status: 200, body: sessionInfo() }, `/s/${SESSION_ID}#token=${TOKEN}`);
+    await screen.findByText('You are the interviewer');
+    await user.click(screen.getByRole('button', { name: 'Session settings' }));
+    const dialog = screen.getByRole('dialog', { name: 'Session settings' });
+    const limit = within(dialog).getByRole('spinbutton', { name: 'Run time limit (seconds)' });
+    await user.clear(limit);
+    await user.type(limit, '301');
+    expect(limit).toHaveAccessibleDescription('A whole number from 1 to 300.');
+  });
+
   it('has no interviewer controls for candidates', async () => {
     usePrefs.setState({ name: 'Grace' });
     setup({ status: 200, body: sessionInfo() });

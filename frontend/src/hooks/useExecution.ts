@@ -37,10 +37,18 @@ export interface ExecutionControls {
 }
 
 /** Why Run is disabled, in plain words; null when it is enabled. */
-export function runUnavailableReason(runner: RunnerStatus, languageName: string, languageRunnable: boolean): string | null {
+export const CHECKING_RUNNER = 'Checking whether this server runs code…';
+
+export function runUnavailableReason(
+  runner: RunnerStatus,
+  languageName: string,
+  languageRunnable: boolean,
+  languagesLoaded = true,
+): string | null {
   if (runner.state === 'disabled') return 'Running code is turned off on this server.';
+  if (!languagesLoaded) return CHECKING_RUNNER;
   if (!languageRunnable) return `${languageName || 'This language'} is not runnable in the browser yet.`;
-  if (runner.state === 'unknown') return 'Checking whether this server runs code…';
+  if (runner.state === 'unknown') return CHECKING_RUNNER;
   if (runner.state === 'closed') return 'The code runner is closed.';
   return null;
 }

@@ -204,7 +204,12 @@ export function SettingsDialog(props: SettingsDialogProps) {
               hint={runTimeoutValid ? 'A program running longer than this is stopped, for everyone who runs code here.' : undefined}
             />
           </div>
-          <Button type="submit" disabled={busy !== null || !runTimeoutValid || runTimeoutValue === props.runTimeoutSeconds} className="mb-[26px]">
+          <Button
+            type="submit"
+            disabled={busy !== null || !runTimeoutValid || runTimeoutValue === props.runTimeoutSeconds}
+            className="mb-[26px]"
+            data-testid="run-timeout-save"
+          >
             Save
           </Button>
         </form>

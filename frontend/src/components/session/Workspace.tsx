@@ -50,7 +50,7 @@ export function Workspace({ sessionId, name, password, token, info: initialInfo,
   const theme = useTheme();
   const fontSize = usePrefs((s) => s.fontSize);
   const minimap = usePrefs((s) => s.minimap);
-  const { languages } = useLanguages();
+  const { languages, loaded: languagesLoaded } = useLanguages();
   const now = useNow();
   const { copied, copy } = useCopy();
 
@@ -72,7 +72,7 @@ export function Workspace({ sessionId, name, password, token, info: initialInfo,
   const runner = useSessionStore((s) => s.runner);
   const running = useSessionStore((s) => s.localRunId !== null);
   const errorMarker = useSessionStore((s) => s.errorMarker);
-  const runReason = runUnavailableReason(runner, languageName(languages, language), languageRunnable);
+  const runReason = runUnavailableReason(runner, languageName(languages, language), languageRunnable, languagesLoaded);
   const markers = useMemo(
     () =>
       errorMarker
