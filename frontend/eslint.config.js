@@ -14,8 +14,13 @@ const MONACO = {
   message: 'Only the editor component (src/components/editor/) imports Monaco.',
 };
 
+const RUNTIMES = {
+  group: ['pyodide', 'pyodide/*', 'sucrase', 'sucrase/*'],
+  message: 'Only the runner (runner/) loads language runtimes; the app talks to it through services/executor/.',
+};
+
 export default tseslint.config(
-  { ignores: ['dist', 'node_modules', 'test-results', 'playwright-report'] },
+  { ignores: ['dist', 'dist-runner', 'node_modules', 'test-results', 'playwright-report'] },
   {
     files: ['**/*.{ts,tsx}'],
     extends: [js.configs.recommended, ...tseslint.configs.strict],
@@ -33,19 +38,24 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       '@typescript-eslint/no-non-null-assertion': 'off',
       '@typescript-eslint/consistent-type-imports': 'error',
-      'no-restricted-imports': ['error', { patterns: [SOCKET_IO, MONACO] }],
+      'no-restricted-imports': ['error', { patterns: [SOCKET_IO, MONACO, RUNTIMES] }],
     },
   },
   {
     files: ['src/services/collab/**/*.ts'],
-    rules: { 'no-restricted-imports': ['error', { patterns: [MONACO] }] },
+    rules: { 'no-restricted-imports': ['error', { patterns: [MONACO, RUNTIMES] }] },
   },
   {
     files: ['src/components/editor/**/*.{ts,tsx}'],
-    rules: { 'no-restricted-imports': ['error', { patterns: [SOCKET_IO] }] },
+    rules: { 'no-restricted-imports': ['error', { patterns: [SOCKET_IO, RUNTIMES] }] },
   },
   {
-    files: ['vite.config.ts', 'playwright.config.ts', 'e2e/**/*.{ts,mjs,js}', 'eslint.config.js'],
+    // The runner origin: runtimes yes, nothing of the app's transport or editor.
+    files: ['runner/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [SOCKET_IO, MONACO] }] },
+  },
+  {
+    files: ['vite.config.ts', 'vite.runner.config.ts', 'build/**/*.ts', 'playwright.config.ts', 'e2e/**/*.{ts,mjs,js}', 'eslint.config.js'],
     languageOptions: { globals: { ...globals.node } },
     // Playwright fixtures call `use`, which is not React's hook.
     rules: { 'react-hooks/rules-of-hooks': 'off' },

@@ -1,0 +1,206 @@
+import { loadPyodide, type PyodideInterface } from 'pyodide';
+import type { WorkerRun } from '../../src/services/executor/protocol';
+import { OutputBatcher } from './outputBatcher';
+import { pythonErrorPosition } from './stack';
+import { waitForStdin } from './stdin';
+import { serveWorker, type WorkerHost } from './workerHost';
+
+/**
+ * The Python run worker: Pyodide, loaded once from the runner origin and kept
+ * warm between runs. Each run gets fresh globals; output is batched; with
+ * SharedArrayBuffer, input() blocks on the stdin buffer and the interrupt
+ * buffer delivers KeyboardInterrupt.
+ */
+
+declare const __PYODIDE_INDEX_PATH__: string;
+declare const __PYODIDE_FILES__: { name: string; bytes: number }[];
+
+const USER_FILE = 'main.py';
+const PROGRESS_INTERVAL_MS = 100;
+
+/** Runs user code with fresh globals; returns (status, exit code, message) and prints the traceback itself. */
+const HELPER = `
+import builtins, linecache, sys, traceback
+
+USER_FILE = ${JSON.stringify(USER_FILE)}
+
+def _no_input(prompt=""):
+    raise RuntimeError(
+        "input() cannot read stdin here: it needs SharedArrayBuffer, which is only "
+        "available when the runner page is cross-origin isolated (COOP/COEP headers)."
+    )
+
+def _internal(frame):
+    f = frame.filename
+    return f.startswith("<pairpad") or "/_pyodide/" in f or "/pyodide/" in f or f == "<exec>"
+
+def _strip(te, seen):
+    while te is not None and id(te) not in seen:
+        seen.add(id(te))
+        te.stack = traceback.StackSummary.from_list([f for f in te.stack if not _internal(f)])
+        for sub in getattr(te, "exceptions", None) or ():
+            _strip(sub, seen)
+        _strip(te.__cause__, seen)
+        te = te.__context__
+
+def _explain(e):
+    if isinstance(e, ModuleNotFoundError) and e.name:
+        top = e.name.split(".")[0]
+        if top not in sys.stdlib_module_names:
+            e.msg = f"No module named '{e.name}'"
+            e.add_note(
+                "Only the Python standard library is available: this runner works offline "
+                "and cannot install third-party packages."
+            )
+
+def run_user(code, stdin_ok):
+    linecache.cache[USER_FILE] = (len(code), None, code.splitlines(True), USER_FILE)
+    g = {"__name__": "__main__", "__file__": USER_FILE, "__builtins__": builtins}
+    if not stdin_ok:
+        g["input"] = _no_input
+    try:
+        exec(compile(code, USER_FILE, "exec", dont_inherit=True), g)
+        return ("ok", 0, "", "")
+    except SystemExit as e:
+        if e.code is None or e.code == 0:
+            return ("ok", 0, "", "")
+        if isinstance(e.code, int):
+            return ("error", e.code, "", f"SystemExit: {e.code}")
+        print(e.code, file=sys.stderr)
+        return ("error", 1, "", str(e.code))
+    except BaseException as e:
+        _explain(e)
+        te = traceback.TracebackException.from_exception(e)
+        _strip(te, set())
+        text = "".join(te.format())
+        sys.__stderr__.write(text)
+        status = "stopped" if isinstance(e, KeyboardInterrupt) else "error"
+        last = "".join(traceback.format_exception_only(type(e), e)).strip().splitlines()
+        message = last[0] if last else type(e).__name__
+        return (status, 1, text, message)
+    finally:
+        try:
+            sys.stdout.flush()
+            sys.stderr.flush()
+        except BaseException:
+            pass
+`;
+
+/**
+ * Downloads the runtime files with a streamed reader to report progress
+ * (Content-Length is useless under Content-Encoding, so totals come from the
+ * build); loadPyodide then finds them in the HTTP cache (immutable paths).
+ */
+async function prefetch(host: WorkerHost): Promise<void> {
+  const total = __PYODIDE_FILES__.reduce((n, f) => n + f.bytes, 0);
+  let loaded = 0;
+  let last = 0;
+  const report = (force: boolean): void => {
+    const t = performance.now();
+    if (!force && t - last < PROGRESS_INTERVAL_MS) return;
+    last = t;
+    host.send({ type: 'progress', loaded: Math.min(loaded, total), total });
+  };
+  report(true);
+  await Promise.all(
+    __PYODIDE_FILES__.map(async (file) => {
+      const res = await fetch(`${__PYODIDE_INDEX_PATH__}${file.name}`);
+      if (!res.ok || !res.body) throw new Error(`${file.name}: HTTP ${res.status}`);
+      const reader = res.body.getReader();
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) break;
+        loaded += value.byteLength;
+        report(false);
+      }
+    }),
+  );
+  report(true);
+}
+
+interface Python {
+  py: PyodideInterface;
+  runUser: (code: string, stdinOk: boolean) => { toJs(): [string, number, string, string]; destroy(): void };
+  batcher: OutputBatcher;
+}
+
+let python: Promise<Python> | null = null;
+
+function load(host: WorkerHost): Promise<Python> {
+  python ??= (async () => {
+    await prefetch(host);
+    const py = await loadPyodide({ indexURL: __PYODIDE_INDEX_PATH__, env: { HOME: '/home/pyodide' } });
+    const batcher = new OutputBatcher((stream, text) => host.send({ type: 'output', stream, text }), {
+      now: () => performance.now(),
+      later: (fn, ms) => void setTimeout(fn, ms),
+    });
+    for (const stream of ['stdout', 'stderr'] as const) {
+      const decoder = new TextDecoder();
+      const write = (buf: Uint8Array): number => {
+        batcher.write(stream, decoder.decode(buf, { stream: true }));
+        return buf.length;
+      };
+      if (stream === 'stdout') py.setStdout({ write, isatty: false });
+      else py.setStderr({ write, isatty: false });
+    }
+    const interrupt = host.interruptBuffer ? new Int32Array(host.interruptBuffer) : null;
+    if (interrupt) py.setInterruptBuffer(interrupt);
+    const stdin = host.stdinBuffer;
+    if (stdin) {
+      py.setStdin({
+        isatty: false,
+        stdin: () => {
+          batcher.flush();
+          host.send({ type: 'stdin-request' });
+          // A stop while blocked here raises KeyboardInterrupt out of input().
+          return waitForStdin(stdin, () => {
+            if (interrupt && Atomics.load(interrupt, 0) !== 0) py.checkInterrupt();
+          });
+        },
+      });
+    } else {
+      py.setStdin({ error: true });
+    }
+    const ns = py.globals.get('dict')();
+    py.runPython(HELPER, { globals: ns, filename: '<pairpad-runner>' });
+    const runUser = ns.get('run_user') as Python['runUser'];
+    host.send({ type: 'loaded' });
+    return { py, runUser, batcher };
+  })();
+  return python;
+}
+
+async function run(host: WorkerHost, msg: WorkerRun): Promise<void> {
+  const { runUser, batcher } = await load(host);
+  batcher.reset();
+  if (host.interruptBuffer) Atomics.store(new Int32Array(host.interruptBuffer), 0, 0);
+  host.send({ type: 'started' });
+  const result = runUser(msg.code, host.stdinBuffer !== null);
+  const [status, exitCode, traceback, message] = result.toJs();
+  result.destroy();
+  batcher.flush();
+  if (status === 'ok') {
+    host.send({ type: 'done', status: 'ok', exitCode: 0 });
+    return;
+  }
+  const position = pythonErrorPosition(traceback, USER_FILE);
+  host.send({
+    type: 'done',
+    status: status === 'stopped' ? 'stopped' : 'error',
+    exitCode,
+    error: { message, ...(position ? { position } : {}) },
+  });
+}
+
+// Runs are serialized: the runner page sends the next one only after `done`.
+let queue: Promise<void> = Promise.resolve();
+serveWorker((msg, host) => {
+  const job = msg.type === 'preload' ? () => load(host).then(() => undefined) : () => run(host, msg);
+  queue = queue.then(job).catch((err: unknown) => {
+    // The runtime failed (to load): an uncaught error reaches the page's
+    // Worker `error` event, which reports it and replaces this worker.
+    setTimeout(() => {
+      throw err instanceof Error ? err : new Error(String(err));
+    }, 0);
+  });
+});

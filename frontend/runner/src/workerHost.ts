@@ -1,0 +1,49 @@
+import type { RunnerToWorker, WorkerInit, WorkerToRunner } from '../../src/services/executor/protocol';
+import { isRunnableLanguage } from '../../src/services/executor/protocol';
+
+/** What a run worker gets from the runner page on `init`. */
+export interface WorkerHost {
+  /** Posts to the runner page over the private port. */
+  send(msg: WorkerToRunner): void;
+  stdinBuffer: SharedArrayBuffer | null;
+  interruptBuffer: SharedArrayBuffer | null;
+}
+
+function isInit(data: unknown): data is WorkerInit {
+  if (typeof data !== 'object' || data === null) return false;
+  const d = data as Record<string, unknown>;
+  const sab = (v: unknown): boolean => v === null || (typeof SharedArrayBuffer !== 'undefined' && v instanceof SharedArrayBuffer);
+  return d.type === 'init' && d.port instanceof MessagePort && sab(d.stdinBuffer) && sab(d.interruptBuffer);
+}
+
+function parseRunnerToWorker(data: unknown): RunnerToWorker | null {
+  if (typeof data !== 'object' || data === null) return null;
+  const d = data as Record<string, unknown>;
+  if (d.type === 'preload') return { type: 'preload' };
+  if (d.type === 'run' && typeof d.language === 'string' && isRunnableLanguage(d.language) && typeof d.code === 'string') {
+    return { type: 'run', language: d.language, code: d.code };
+  }
+  return null;
+}
+
+/**
+ * Worker side of the handshake: waits for `init` on the worker's default
+ * channel (once), then talks only over the transferred port. The port's
+ * postMessage is bound now, before any user code runs, so that patching
+ * `MessagePort.prototype` from user code cannot intercept it later.
+ */
+export function serveWorker(onMessage: (msg: RunnerToWorker, host: WorkerHost) => void): void {
+  const scope = self;
+  const onInit = (event: MessageEvent): void => {
+    if (!isInit(event.data)) return;
+    scope.removeEventListener('message', onInit);
+    const { port, stdinBuffer, interruptBuffer } = event.data;
+    const post = MessagePort.prototype.postMessage.bind(port) as (msg: WorkerToRunner) => void;
+    const host: WorkerHost = { send: (msg) => post(msg), stdinBuffer, interruptBuffer };
+    port.onmessage = (e: MessageEvent) => {
+      const msg = parseRunnerToWorker(e.data);
+      if (msg) onMessage(msg, host);
+    };
+  };
+  scope.addEventListener('message', onInit);
+}

@@ -1,0 +1,37 @@
+import { fileURLToPath } from 'node:url';
+import { defineConfig } from 'vite';
+import { precompress } from './build/precompress.ts';
+import { pyodideManifest, pyodideRuntime, writeRuntimesJson } from './build/runnerRuntimes.ts';
+
+/**
+ * The runner origin (served by the C server on --runner-port): a sandboxed
+ * page that runs code in workers. Built apart from the app so that nothing of
+ * the app, and no runtime of the runner, crosses origins.
+ */
+const manifest = pyodideManifest();
+
+export default defineConfig({
+  root: fileURLToPath(new URL('./runner', import.meta.url)),
+  base: '/',
+  publicDir: false,
+  plugins: [
+    pyodideRuntime(manifest),
+    precompress({ onDone: (outDir, gzipBytes) => writeRuntimesJson(outDir, gzipBytes, manifest) }),
+  ],
+  define: {
+    __PYODIDE_INDEX_PATH__: JSON.stringify(manifest.indexPath),
+    __PYODIDE_FILES__: JSON.stringify(manifest.files),
+  },
+  build: {
+    outDir: fileURLToPath(new URL('./dist-runner', import.meta.url)),
+    emptyOutDir: true,
+    target: 'es2022',
+    modulePreload: { polyfill: false },
+    assetsInlineLimit: 0,
+    chunkSizeWarningLimit: 8000,
+    reportCompressedSize: false,
+  },
+  worker: {
+    format: 'es',
+  },
+});
