@@ -104,13 +104,40 @@ function isBelowBreakLength(ctx: Ctx, entries: string[], base: string): boolean 
   return total + 4 <= ctx.opts.breakLength;
 }
 
+/** Array entries short enough to be laid out in columns. */
+const GROUP_MIN_ENTRIES = 7;
+const GROUP_MAX_ENTRY = 6;
+const GROUP_MAX_COLUMNS = 12;
+
+/**
+ * Packs many short array entries into rows of aligned columns (numbers
+ * right-aligned), so that a long numeric array does not take a line per item.
+ */
+function groupEntries(ctx: Ctx, entries: string[], numeric: boolean): string[] {
+  const width = Math.max(...entries.map((e) => e.length));
+  const columns = Math.max(1, Math.min(GROUP_MAX_COLUMNS, Math.floor((ctx.opts.breakLength - ctx.indent - 2) / (width + 2))));
+  const rows: string[] = [];
+  for (let i = 0; i < entries.length; i += columns) {
+    const row = entries.slice(i, i + columns).map((e) => (numeric ? e.padStart(width) : e.padEnd(width)));
+    rows.push(row.join(', ').trimEnd());
+  }
+  return rows;
+}
+
 /** Joins formatted entries inside braces, on one line when short enough. */
-function reduce(ctx: Ctx, entries: string[], base: string, open: string, close: string): string {
+function reduce(ctx: Ctx, entries: string[], base: string, open: string, close: string, groupable = 0): string {
   const prefix = base ? `${base} ` : '';
   if (entries.length === 0) return `${prefix}${open}${close}`;
   if (isBelowBreakLength(ctx, entries, prefix + open)) return `${prefix}${open} ${entries.join(', ')} ${close}`;
   const pad = ' '.repeat(ctx.indent);
-  return `${prefix}${open}\n${pad}  ${entries.join(`,\n${pad}  `)}\n${pad}${close}`;
+  let lines = entries;
+  // `groupable` leading entries are array items that may share rows.
+  const items = entries.slice(0, groupable);
+  if (items.length >= GROUP_MIN_ENTRIES && items.every((e) => e.length <= GROUP_MAX_ENTRY && !e.includes('\n'))) {
+    const numeric = items.every((e) => /^-?[\d.]+(?:e[+-]?\d+)?n?$|^NaN$|^-?Infinity$/u.test(e));
+    lines = [...groupEntries(ctx, items, numeric), ...entries.slice(groupable)];
+  }
+  return `${prefix}${open}\n${pad}  ${lines.join(`,\n${pad}  `)}\n${pad}${close}`;
 }
 
 function formatProperty(ctx: Ctx, obj: object, key: string | symbol, depth: number): string {
@@ -166,9 +193,10 @@ function formatObject(ctx: Ctx, obj: object, depth: number): string {
     }
     flushHoles();
     if (obj.length > shown) entries.push(`... ${plural(obj.length - shown, 'more item')}`);
+    const itemCount = entries.length - (obj.length > shown ? 1 : 0);
     for (const key of extraKeys(obj, true)) entries.push(formatProperty(ctx, obj, key, depth));
-    const base = name === 'Array' ? '' : name === null ? '[Array(' + obj.length + '): null prototype]' : `${name}(${obj.length})`;
-    return reduce(ctx, entries, base, '[', ']');
+    const base = name === 'Array' ? '' : name === null ? `[Array(${obj.length}): null prototype]` : `${name}(${obj.length})`;
+    return reduce(ctx, entries, base, '[', ']', itemCount);
   }
   if (ArrayBuffer.isView(obj) && !(obj instanceof DataView)) {
     const typed = obj as unknown as ArrayLike<number | bigint>;
@@ -180,8 +208,9 @@ function formatObject(ctx: Ctx, obj: object, depth: number): string {
       const v = typed[i]!;
       entries.push(typeof v === 'bigint' ? `${v}n` : formatNumber(v));
     }
+    const itemCount = entries.length;
     if (typed.length > shown) entries.push(`... ${plural(typed.length - shown, 'more item')}`);
-    return reduce(ctx, entries, base, '[', ']');
+    return reduce(ctx, entries, base, '[', ']', itemCount);
   }
   if (obj instanceof Map) {
     const base = `${name ?? 'Map'}(${obj.size})`;
@@ -223,7 +252,7 @@ function formatObject(ctx: Ctx, obj: object, depth: number): string {
   else if (obj instanceof Boolean) scalar = `[Boolean: ${String(obj.valueOf())}]`;
   else if (obj instanceof ArrayBuffer) scalar = `ArrayBuffer { byteLength: ${obj.byteLength} }`;
   if (scalar !== null) {
-    const keys = extraKeys(obj, false).filter((k) => !(obj instanceof Error && (k === 'stack' || k === 'message')));
+    const keys = extraKeys(obj, obj instanceof String).filter((k) => !(obj instanceof Error && (k === 'stack' || k === 'message')));
     if (keys.length === 0) return scalar;
     if (depth > ctx.opts.depth) return obj instanceof Error ? `[${obj.name}: ${obj.message}]` : scalar;
     const entries = keys.map((k) => formatProperty(ctx, obj, k, depth));
