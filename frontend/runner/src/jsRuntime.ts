@@ -30,6 +30,9 @@ const now = performance.now.bind(performance);
 
 type Callback = (...args: unknown[]) => unknown;
 
+/** Empty tasks waited before a run with nothing pending is declared over. */
+const IDLE_HOPS = 3;
+
 function errorText(err: unknown, url: string, fileName: string): { text: string; message: string; position?: SourcePosition } {
   if (err instanceof Error) {
     const stack = typeof err.stack === 'string' && err.stack ? err.stack : `${err.name}: ${err.message}`;
@@ -95,14 +98,28 @@ function runProgram(host: WorkerHost, msg: WorkerRun, options: JsWorkerOptions):
     batcher.write('stderr', `${text}\n`);
     finish('error', { message, ...(position ? { position } : {}) });
   };
-  /** The run is over once the module evaluated and no timer of the program is pending. */
+  /**
+   * The run is over once the module evaluated and no timer of the program is
+   * pending. Checked a few tasks later, so that promise jobs queued by the
+   * last callback run and an unhandled rejection is reported first.
+   */
   const checkIdle = (): void => {
     if (!evaluated || finished || pending.size > 0 || idleCheck) return;
     idleCheck = true;
-    realSetTimeout(() => {
+    let hops = IDLE_HOPS;
+    const hop = (): void => {
+      if (finished || pending.size > 0) {
+        idleCheck = false;
+        return;
+      }
+      if (--hops > 0) {
+        realSetTimeout(hop, 0);
+        return;
+      }
       idleCheck = false;
-      if (evaluated && pending.size === 0) finish('ok');
-    }, 0);
+      finish('ok');
+    };
+    realSetTimeout(hop, 0);
   };
   const invoke = (cb: unknown, args: unknown[]): void => {
     if (finished) return;
@@ -142,7 +159,9 @@ function runProgram(host: WorkerHost, msg: WorkerRun, options: JsWorkerOptions):
   let indent = '';
   const counts = new Map<string, number>();
   const timers = new Map<string, number>();
-  const emit = (stream: OutputStream, text: string): void => {
+  const emit = (stream: OutputStream, raw: string): void => {
+    // Stacks of logged errors name the module like uncaught ones do.
+    const text = url && raw.includes(url) ? raw.split(url).join(fileName) : raw;
     const shown = indent ? text.split('\n').map((l) => indent + l).join('\n') : text;
     batcher.write(stream, `${shown}\n`);
   };

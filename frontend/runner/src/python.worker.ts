@@ -20,15 +20,25 @@ const PROGRESS_INTERVAL_MS = 100;
 
 /** Runs user code with fresh globals; returns (status, exit code, message) and prints the traceback itself. */
 const HELPER = `
-import builtins, linecache, sys, traceback
+import builtins, io, linecache, sys, traceback
 
 USER_FILE = ${JSON.stringify(USER_FILE)}
 
-def _no_input(prompt=""):
-    raise RuntimeError(
-        "input() cannot read stdin here: it needs SharedArrayBuffer, which is only "
-        "available when the runner page is cross-origin isolated (COOP/COEP headers)."
-    )
+class _NoStdin(io.TextIOBase):
+    """stdin when the page is not cross-origin isolated: reading explains why it cannot work."""
+
+    def readable(self):
+        return True
+
+    def read(self, size=-1):
+        raise RuntimeError(
+            "cannot read stdin (input()): it needs SharedArrayBuffer, which is only "
+            "available when the runner page is cross-origin isolated (COOP/COEP headers)."
+        )
+
+    readline = read
+
+_NO_STDIN = _NoStdin()
 
 def _internal(frame):
     f = frame.filename
@@ -57,7 +67,7 @@ def run_user(code, stdin_ok):
     linecache.cache[USER_FILE] = (len(code), None, code.splitlines(True), USER_FILE)
     g = {"__name__": "__main__", "__file__": USER_FILE, "__builtins__": builtins}
     if not stdin_ok:
-        g["input"] = _no_input
+        sys.stdin = _NO_STDIN
     try:
         exec(compile(code, USER_FILE, "exec", dont_inherit=True), g)
         return ("ok", 0, "", "")
@@ -75,8 +85,8 @@ def run_user(code, stdin_ok):
         text = "".join(te.format())
         sys.__stderr__.write(text)
         status = "stopped" if isinstance(e, KeyboardInterrupt) else "error"
-        last = "".join(traceback.format_exception_only(type(e), e)).strip().splitlines()
-        message = last[0] if last else type(e).__name__
+        detail = e.msg if isinstance(e, SyntaxError) else str(e)
+        message = f"{type(e).__name__}: {detail}" if detail else type(e).__name__
         return (status, 1, text, message)
     finally:
         try:
