@@ -22,7 +22,8 @@ export interface BatcherClock {
 export class OutputBatcher {
   private stream: OutputStream = 'stdout';
   private buffer = '';
-  private lastFlush: number;
+  /** The first output of a run goes out at once; what follows is batched. */
+  private lastFlush = -Infinity;
   private timerSet = false;
   private limiter = OutputBatcher.newLimiter();
 
@@ -33,9 +34,7 @@ export class OutputBatcher {
   constructor(
     private readonly send: (stream: OutputStream, text: string) => void,
     private readonly clock: BatcherClock,
-  ) {
-    this.lastFlush = clock.now();
-  }
+  ) {}
 
   write(stream: OutputStream, text: string): void {
     if (this.limiter.exhausted) return;
@@ -64,6 +63,7 @@ export class OutputBatcher {
   /** Starts counting a new run (a warm worker runs many); pending output is dropped. */
   reset(): void {
     this.buffer = '';
+    this.lastFlush = -Infinity;
     this.limiter = OutputBatcher.newLimiter();
   }
 

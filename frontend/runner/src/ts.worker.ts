@@ -7,6 +7,9 @@ function stripTypes(code: string): string {
   return transform(code, { transforms: ['typescript'], disableESTransforms: true }).code;
 }
 
+// Compile sucrase's hot paths while this worker waits as the spare.
+stripTypes('const warm: number = 1;\n');
+
 startJsWorker({
   transpile: stripTypes,
   describeTranspileError(err) {

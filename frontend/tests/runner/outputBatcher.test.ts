@@ -21,13 +21,22 @@ function setup() {
 }
 
 describe('OutputBatcher', () => {
-  it('holds small writes until the timer fires', () => {
+  it('sends the first output at once', () => {
+    const { batcher, sent } = setup();
+    batcher.write('stdout', 'first\n');
+    expect(sent).toEqual([['stdout', 'first\n']]);
+  });
+  it('holds later small writes until the timer fires', () => {
     const { batcher, sent, timers } = setup();
+    batcher.write('stdout', 'first\n');
     batcher.write('stdout', 'a\n');
     batcher.write('stdout', 'b\n');
-    expect(sent).toEqual([]);
+    expect(sent.length).toBe(1);
     timers.forEach((fn) => fn());
-    expect(sent).toEqual([['stdout', 'a\nb\n']]);
+    expect(sent).toEqual([
+      ['stdout', 'first\n'],
+      ['stdout', 'a\nb\n'],
+    ]);
   });
   it('schedules one timer for many writes', () => {
     const { batcher, timers } = setup();
@@ -36,10 +45,14 @@ describe('OutputBatcher', () => {
   });
   it('flushes on a write once the interval has passed, without waiting for the timer', () => {
     const { batcher, sent, advance } = setup();
+    batcher.write('stdout', 'first');
     batcher.write('stdout', 'a');
     advance(BATCH_INTERVAL_MS);
     batcher.write('stdout', 'b');
-    expect(sent).toEqual([['stdout', 'ab']]);
+    expect(sent).toEqual([
+      ['stdout', 'first'],
+      ['stdout', 'ab'],
+    ]);
   });
   it('flushes when the buffer reaches BATCH_MAX_CHARS', () => {
     const { batcher, sent } = setup();
@@ -48,6 +61,7 @@ describe('OutputBatcher', () => {
   });
   it('sends a message per stream change, in order', () => {
     const { batcher, sent } = setup();
+    batcher.flush();
     batcher.write('stdout', 'out');
     batcher.write('stderr', 'err');
     batcher.flush();
@@ -73,7 +87,6 @@ describe('OutputBatcher', () => {
     batcher.reset();
     sent.length = 0;
     batcher.write('stdout', 'again\n');
-    batcher.flush();
     expect(sent).toEqual([['stdout', 'again\n']]);
   });
 });
