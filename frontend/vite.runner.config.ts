@@ -14,6 +14,10 @@ export default defineConfig({
   root: fileURLToPath(new URL('./runner', import.meta.url)),
   base: '/',
   publicDir: false,
+  resolve: {
+    // Pyodide's Node-only code paths (dynamic imports of node:fs etc.) are never taken here.
+    alias: [{ find: /^node:.*$/u, replacement: fileURLToPath(new URL('./runner/src/nodeBuiltinStub.ts', import.meta.url)) }],
+  },
   plugins: [
     pyodideRuntime(manifest),
     precompress({ onDone: (outDir, gzipBytes) => writeRuntimesJson(outDir, gzipBytes, manifest) }),
