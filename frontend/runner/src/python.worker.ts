@@ -40,9 +40,22 @@ class _NoStdin(io.TextIOBase):
 
 _NO_STDIN = _NoStdin()
 
+def _install_sleep(js_sleep):
+    """time.sleep that blocks on Atomics.wait in slices and honours interrupts."""
+    import time
+
+    def sleep(secs):
+        secs = float(secs)
+        if secs < 0:
+            raise ValueError("sleep length must be non-negative")
+        js_sleep(secs)
+
+    time.sleep = sleep
+
 def _internal(frame):
     f = frame.filename
-    return f.startswith("<pairpad") or "/_pyodide/" in f or "/pyodide/" in f or f == "<exec>"
+    # The runner's helpers, Pyodide's own modules, and JavaScript frames.
+    return f.startswith("<pairpad") or "/_pyodide/" in f or "/pyodide/" in f or f == "<exec>" or "://" in f
 
 def _strip(te, seen):
     while te is not None and id(te) not in seen:
@@ -128,10 +141,34 @@ async function prefetch(host: WorkerHost): Promise<void> {
   report(true);
 }
 
+type RunResult = { toJs(): [string, number, string, string]; destroy(): void };
+
 interface Python {
   py: PyodideInterface;
-  runUser: (code: string, stdinOk: boolean) => { toJs(): [string, number, string, string]; destroy(): void };
+  runUser: ((code: string, stdinOk: boolean) => RunResult) & {
+    /** With JS Promise integration: lets asyncio.run() and friends suspend. */
+    callPromising?: (code: string, stdinOk: boolean) => Promise<RunResult>;
+  };
   batcher: OutputBatcher;
+}
+
+const SLEEP_SLICE_MS = 50;
+
+/**
+ * A blocking sleep for Python's time.sleep: waits on a private shared cell in
+ * slices so that a stop (interrupt buffer) ends it within one slice.
+ */
+function makeSleep(py: PyodideInterface, interrupt: Int32Array): (secs: number) => void {
+  const cell = new Int32Array(new SharedArrayBuffer(4));
+  return (secs) => {
+    const end = performance.now() + secs * 1000;
+    for (;;) {
+      if (Atomics.load(interrupt, 0) !== 0) py.checkInterrupt();
+      const left = end - performance.now();
+      if (left <= 0) return;
+      Atomics.wait(cell, 0, 0, Math.min(left, SLEEP_SLICE_MS));
+    }
+  };
 }
 
 let python: Promise<Python> | null = null;
@@ -173,6 +210,7 @@ function load(host: WorkerHost): Promise<Python> {
     }
     const ns = py.globals.get('dict')();
     py.runPython(HELPER, { globals: ns, filename: '<pairpad-runner>' });
+    if (interrupt) (ns.get('_install_sleep') as (fn: (secs: number) => void) => void)(makeSleep(py, interrupt));
     const runUser = ns.get('run_user') as Python['runUser'];
     host.send({ type: 'loaded' });
     return { py, runUser, batcher };
@@ -185,7 +223,8 @@ async function run(host: WorkerHost, msg: WorkerRun): Promise<void> {
   batcher.reset();
   if (host.interruptBuffer) Atomics.store(new Int32Array(host.interruptBuffer), 0, 0);
   host.send({ type: 'started' });
-  const result = runUser(msg.code, host.stdinBuffer !== null);
+  const stdinOk = host.stdinBuffer !== null;
+  const result = runUser.callPromising ? await runUser.callPromising(msg.code, stdinOk) : runUser(msg.code, stdinOk);
   const [status, exitCode, traceback, message] = result.toJs();
   result.destroy();
   batcher.flush();
