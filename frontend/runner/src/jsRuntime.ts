@@ -155,6 +155,13 @@ function runProgram(host: WorkerHost, msg: WorkerRun, options: JsWorkerOptions):
     if (pending.delete(id)) checkIdle();
   };
 
+  // A program that closes its worker has ended (like process.exit in Node).
+  const realClose = globalThis.close.bind(globalThis);
+  g.close = (): void => {
+    finish('ok');
+    realClose();
+  };
+
   // ---- console ----
   let indent = '';
   const counts = new Map<string, number>();

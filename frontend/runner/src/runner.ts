@@ -1,4 +1,6 @@
 import {
+  RUN_TIMEOUT_MAX_S,
+  RUN_TIMEOUT_MIN_S,
   parseAppMessage,
   parseWorkerMessage,
   type RunnableLanguage,
@@ -63,6 +65,11 @@ export const NOT_ISOLATED_NOTICE =
   '(no SharedArrayBuffer): the next run reloads Python.';
 
 type StopReason = 'stopped' | 'timeout' | 'truncated';
+
+/** The run's time limit, kept within the protocol's bounds. */
+export function clampTimeout(ms: number): number {
+  return Math.min(Math.max(ms, RUN_TIMEOUT_MIN_S * 1000), RUN_TIMEOUT_MAX_S * 1000);
+}
 
 interface Slot {
   kind: WorkerKind;
@@ -170,7 +177,7 @@ export class Runner {
       nonce: msg.nonce,
       kind,
       slot,
-      timeoutMs: msg.timeoutMs,
+      timeoutMs: clampTimeout(msg.timeoutMs),
       limiter: new OutputLimiter(),
       startedAt: null,
       timer: null,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { INTERRUPT_GRACE_MS, NOT_ISOLATED_NOTICE, Runner, type WorkerEvents, type WorkerKind } from '../../runner/src/runner';
+import { INTERRUPT_GRACE_MS, NOT_ISOLATED_NOTICE, Runner, clampTimeout, type WorkerEvents, type WorkerKind } from '../../runner/src/runner';
 import { readStdin, stdinReady, createStdinBuffer } from '../../runner/src/stdin';
 import type { RunnerToApp, RunnerToWorker } from '../../src/services/executor/protocol';
 
@@ -152,6 +152,16 @@ describe('Runner: JavaScript runs', () => {
     advance(1000);
     expect(workers[0]!.terminated).toBe(true);
     expect(last()).toEqual({ type: 'finished', nonce: 'n1', status: 'timeout', exitCode: 1, durationMs: 1000 });
+  });
+  it('keeps the time limit within the protocol bounds', () => {
+    expect([clampTimeout(10), clampTimeout(5000), clampTimeout(1e9)]).toEqual([1000, 5000, 300_000]);
+  });
+  it('applies the lower bound to a tiny time limit', () => {
+    const { workers, run, advance } = setup();
+    run('n1', 'javascript', 1);
+    workers[0]!.events.message({ type: 'started' });
+    advance(999);
+    expect(workers[0]!.terminated).toBe(false);
   });
   it('terminates at once on stop', () => {
     const { runner, workers, run, last } = setup();
