@@ -44,8 +44,12 @@ static const char *const security_headers[][2] = {
 };
 
 /* The runner is framed by the app, so no X-Frame-Options: its CSP's
- * frame-ancestors names the app; CORP is set per file in runner.c. */
+ * frame-ancestors names the app; CORP is set per file in runner.c.
+ * Origin-Agent-Cluster keys the runner by origin, not site, so Chromium can
+ * give it its own process: a program that exhausts memory kills the runner,
+ * not the app tab (app and runner share a site when only ports differ). */
 static const char *const runner_security_headers[][2] = {
+    {"origin-agent-cluster:", "?1"},
     {"x-content-type-options:", "nosniff"},
     {"referrer-policy:", "no-referrer"},
     {"cross-origin-opener-policy:", "same-origin"},

@@ -96,6 +96,10 @@ def test_runner_is_cross_origin_isolated(runner_server):
     assert headers["Cross-Origin-Resource-Policy"] == "cross-origin"
 
 
+def test_runner_asks_for_its_own_agent_cluster(runner_server):
+    assert runner_get(runner_server, "/").headers["Origin-Agent-Cluster"] == "?1"
+
+
 def test_runtime_files_are_same_origin_resources(runner_server):
     headers = runner_get(runner_server, "/pyodide/314.0.7/pyodide.asm.wasm").headers
     assert headers["Cross-Origin-Resource-Policy"] == "same-origin"
