@@ -1,12 +1,13 @@
 import { test, expect, createSession, joinSession, typeAtEnd } from './helpers';
 
 test.describe('self-hosted assets', () => {
-  test('the session page talks only to its own origin and respects the CSP', async ({ page, server }) => {
+  test('the session page talks only to its own origin and the runner origin, and respects the CSP', async ({ page, server }) => {
     const foreign: string[] = [];
     const problems: string[] = [];
     page.context().on('request', (request) => {
       const url = request.url();
-      if (!url.startsWith(server.url) && !url.startsWith('data:') && !url.startsWith('blob:')) foreign.push(url);
+      const ours = [server.url, server.runnerUrl, 'data:', 'blob:'];
+      if (!ours.some((prefix) => url.startsWith(prefix))) foreign.push(url);
     });
     page.on('console', (message) => {
       if (message.type() === 'error' && /Content Security Policy|Refused to/u.test(message.text())) problems.push(message.text());
@@ -20,7 +21,8 @@ test.describe('self-hosted assets', () => {
     await typeAtEnd(page, 'const answer: number = 42;');
     // The TypeScript worker starts lazily once the editor is usable.
     await expect.poll(() => workers.some((w) => /ts\.worker/u.test(w)), { timeout: 15_000 }).toBe(true);
-    for (const w of workers) expect(w.startsWith(`${server.url}/assets/`)).toBe(true);
+    // Monaco's workers come from the app; run workers from the runner origin.
+    for (const w of workers) expect(w.startsWith(`${server.url}/assets/`) || w.startsWith(`${server.runnerUrl}/assets/`)).toBe(true);
     await page.goto(server.url);
     await expect(page.getByRole('button', { name: 'Create session' })).toBeVisible();
     expect(foreign).toEqual([]);

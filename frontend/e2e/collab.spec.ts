@@ -131,19 +131,18 @@ test.describe('two participants', () => {
     await expectAccessible(page);
   });
 
-  test('Run is visibly disabled and explains why (server started without a runner)', async ({ page, server }) => {
-    const res = await fetch(`${server.url}/api/sessions`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{}' });
+  test('Run is visibly disabled for a language without a browser runtime, and says why', async ({ page, server }) => {
+    const res = await fetch(`${server.url}/api/sessions`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{"language":"kotlin"}' });
     const session = (await res.json()) as { join_url: string };
     await joinSession(page, session.join_url, 'Ada');
     const run = page.getByTestId('run-button');
     await expect(run).toHaveAttribute('aria-disabled', 'true');
     await expect(page.getByTestId('stop-button')).toBeDisabled();
-    await expect(page.getByTestId('output-panel')).toContainText('Running code is turned off on this server.');
     await run.hover();
-    await expect(page.getByRole('tooltip', { name: /turned off on this server/u })).toBeVisible();
+    await expect(page.getByRole('tooltip', { name: /Kotlin is not runnable in the browser yet/u })).toBeVisible();
     await page.locator('.monaco-editor .view-lines').click();
     await page.keyboard.press('ControlOrMeta+Enter');
-    await expect(page.getByTestId('notice')).toContainText('turned off on this server');
+    await expect(page.getByTestId('notice')).toContainText('Kotlin is not runnable in the browser yet');
     // Ctrl+Enter did not insert a line.
     expect(await editorText(page)).toBe('');
   });

@@ -7,7 +7,7 @@ import { STATE_FILE } from './state';
 export default async function globalSetup(): Promise<() => Promise<void>> {
   const server = await startServer();
   mkdirSync(dirname(STATE_FILE), { recursive: true });
-  writeFileSync(STATE_FILE, JSON.stringify({ url: server.url, db: server.db, pid: server.pid }));
+  writeFileSync(STATE_FILE, JSON.stringify({ url: server.url, runnerUrl: server.runnerUrl, db: server.db, logFile: server.logFile, pid: server.pid }));
   process.env.PAIRPAD_E2E_URL = server.url;
   return async () => {
     await server.dispose();

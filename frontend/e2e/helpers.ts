@@ -87,3 +87,38 @@ export async function expectAccessible(page: Page, exclude: string[] = []): Prom
     bad.map((v) => `${v.impact} ${v.id}: ${v.help}\n  ${v.nodes.map((n) => n.target.join(' ')).join('\n  ')}`),
   ).toEqual([]);
 }
+
+/**
+ * Replaces the whole document with code, pasted in one piece (typing would
+ * trigger Monaco's auto-closing and auto-indenting).
+ */
+export async function setCode(page: Page, code: string): Promise<void> {
+  await page.locator('.monaco-editor .view-lines').click();
+  await page.keyboard.press('ControlOrMeta+a');
+  await page.keyboard.press('Delete');
+  await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(page.url()).origin });
+  await page.evaluate((text) => navigator.clipboard.writeText(text), code);
+  await page.keyboard.press('ControlOrMeta+v');
+  await expect.poll(() => editorText(page)).toBe(code);
+}
+
+/** Creates a session in `language` (optionally with a run time limit) and joins it as `name`. */
+export async function openSession(
+  page: Page,
+  baseUrl: string,
+  name: string,
+  body: Record<string, unknown> = {},
+): Promise<CreatedSession> {
+  const session = await createSession(baseUrl, body);
+  await joinSession(page, session.interviewer_url, name);
+  return session;
+}
+
+/** Presses Run and waits for the run's exit line; returns the output panel's text. */
+export async function runAndWait(page: Page, timeout = 30_000): Promise<string> {
+  const exits = page.getByTestId('run-exit');
+  const before = await exits.count();
+  await page.getByTestId('run-button').click();
+  await expect(exits).toHaveCount(before + 1, { timeout });
+  return (await page.getByTestId('output-panel').textContent()) ?? '';
+}

@@ -6,7 +6,11 @@ export const STATE_FILE = join(fileURLToPath(new URL('.', import.meta.url)), '..
 
 export interface E2EState {
   url: string;
+  /** The runner origin (the sandbox that runs user code). */
+  runnerUrl: string;
   db: string;
+  /** The server's request log. */
+  logFile: string;
   pid: number;
 }
 

@@ -119,9 +119,12 @@ export interface UserLeft {
 
 // ---- execution (shared run state) -------------------------------------------
 
-/** How a run ended (the same values as the runner's `RunStatus`). */
-export type ExecutionStatus = 'ok' | 'error' | 'timeout' | 'stopped' | 'truncated' | 'crashed';
-export const EXECUTION_STATUSES: readonly ExecutionStatus[] = ['ok', 'error', 'timeout', 'stopped', 'truncated', 'crashed'];
+/**
+ * How a run ended: the runner's `RunStatus`, plus `interrupted`, which only
+ * the server sends (the person running left before the run finished).
+ */
+export type ExecutionStatus = 'ok' | 'error' | 'timeout' | 'stopped' | 'truncated' | 'crashed' | 'interrupted';
+export const EXECUTION_STATUSES: readonly ExecutionStatus[] = ['ok', 'error', 'timeout', 'stopped', 'truncated', 'crashed', 'interrupted'];
 /** `stdin` carries what the person running typed, echoed to the others. */
 export type ExecutionStream = 'stdout' | 'stderr' | 'stdin';
 

@@ -29,6 +29,8 @@ function exitText(entry: Extract<OutputEntry, { kind: 'exit' }>): string {
       return `Stopped: too much output (the limit is 1 MiB or 10,000 lines) · ${seconds(entry.durationMs)}`;
     case 'crashed':
       return 'The runtime failed';
+    case 'interrupted':
+      return `Interrupted: the person running it left · ${seconds(entry.durationMs)}`;
     default:
       return `Exited with status ${entry.code} · ${seconds(entry.durationMs)}`;
   }

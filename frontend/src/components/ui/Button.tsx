@@ -13,7 +13,7 @@ const VARIANTS: Record<ButtonVariant, string> = {
     'text-zinc-600 hover:bg-zinc-100 hover:text-zinc-900 dark:text-zinc-300 dark:hover:bg-zinc-800 dark:hover:text-white disabled:opacity-45',
   danger:
     'bg-red-600 text-white hover:bg-red-500 active:bg-red-700 shadow-sm disabled:opacity-55',
-  run: 'bg-emerald-600 text-white hover:bg-emerald-500 active:bg-emerald-700 shadow-sm disabled:bg-zinc-200 disabled:text-zinc-500 dark:disabled:bg-zinc-800 dark:disabled:text-zinc-400',
+  run: 'bg-emerald-700 text-white hover:bg-emerald-600 active:bg-emerald-800 shadow-sm disabled:bg-zinc-200 disabled:text-zinc-500 dark:disabled:bg-zinc-800 dark:disabled:text-zinc-400',
 };
 
 const SIZES: Record<ButtonSize, string> = {

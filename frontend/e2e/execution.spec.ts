@@ -1,0 +1,186 @@
+import type { Page } from '@playwright/test';
+import { editorText, expect, newParticipant, openSession, runAndWait, setCode, test, joinSession } from './helpers';
+
+/** The last run's exit line. */
+const lastExit = (page: Page) => page.getByTestId('run-exit').last();
+
+/**
+ * Milliseconds from a key press in the editor to the character on screen,
+ * measured in the page (a MutationObserver on Monaco's lines).
+ */
+async function typingLatency(page: Page, ch: string): Promise<number> {
+  await page.evaluate(() => {
+    const w = window as unknown as { __typed?: Promise<number>; __t0?: number };
+    const lines = document.querySelector('.monaco-editor .view-lines')!;
+    w.__typed = new Promise((resolve) => {
+      const obs = new MutationObserver(() => {
+        obs.disconnect();
+        resolve(performance.now() - (w.__t0 ?? 0));
+      });
+      obs.observe(lines, { childList: true, subtree: true, characterData: true });
+      // Never seen at all counts as unresponsive.
+      setTimeout(() => resolve(Number.POSITIVE_INFINITY), 5_000);
+    });
+    w.__t0 = performance.now();
+  });
+  await page.keyboard.type(ch);
+  return page.evaluate(() => (window as unknown as { __typed: Promise<number> }).__typed);
+}
+
+test.describe('running code in the browser', () => {
+  test('JavaScript prints values the way Node would', async ({ page, server }) => {
+    await openSession(page, server.url, 'Ada', { language: 'javascript' });
+    await setCode(page, 'console.log("hello from js", 6 * 7, { a: [1, 2] });');
+    const out = await runAndWait(page);
+    expect(out).toContain("hello from js 42 { a: [ 1, 2 ] }");
+    await expect(lastExit(page)).toHaveText(/^Exited with status 0 · \d+\.\d\d s$/u);
+  });
+
+  test('TypeScript runs with its types stripped', async ({ page, server }) => {
+    await openSession(page, server.url, 'Ada', { language: 'typescript' });
+    await setCode(page, 'interface P { n: number }\nconst p: P = { n: 41 };\nconsole.log(`ts ${p.n + 1}`);');
+    expect(await runAndWait(page)).toContain('ts 42');
+    await expect(lastExit(page)).toContainText('Exited with status 0');
+  });
+
+  test('Python shows a progress bar on first use, then runs warm', async ({ page, server }) => {
+    await openSession(page, server.url, 'Ada', { language: 'python' });
+    await setCode(page, 'print("hello from python", 6 * 7)');
+    await page.getByTestId('run-button').click();
+    // First use downloads Pyodide (unless a preload already finished it).
+    await expect(page.getByTestId('run-progress').or(page.getByTestId('run-exit'))).toBeVisible();
+    await expect(lastExit(page)).toContainText('Exited with status 0', { timeout: 60_000 });
+    await expect(page.getByTestId('output-panel')).toContainText('hello from python 42');
+    // The second run starts at once: no download, no progress bar.
+    await setCode(page, 'print("again")');
+    await page.getByTestId('run-button').click();
+    await expect(page.getByTestId('output-panel')).toContainText('again', { timeout: 5_000 });
+    await expect(page.getByTestId('run-exit')).toHaveCount(2);
+  });
+
+  test('Python input() reads a line from the stdin box', async ({ page, server }) => {
+    await openSession(page, server.url, 'Ada', { language: 'python' });
+    await setCode(page, 'name = input("Your name? ")\nprint(f"Hello, {name}!")');
+    await page.getByTestId('run-button').click();
+    const stdin = page.getByTestId('stdin-input');
+    await expect(stdin).toBeVisible({ timeout: 60_000 });
+    await expect(page.getByTestId('output-panel')).toContainText('Your name?');
+    await stdin.fill('Ada');
+    await stdin.press('Enter');
+    await expect(lastExit(page)).toContainText('Exited with status 0');
+    await expect(page.getByTestId('output-panel')).toContainText('Hello, Ada!');
+  });
+
+  test('a JavaScript infinite loop is stopped by the time limit while the editor stays responsive', async ({ page, server }) => {
+    await openSession(page, server.url, 'Ada', { language: 'javascript', run_timeout_seconds: 3 });
+    await setCode(page, 'while (true) {}\n');
+    await page.getByTestId('run-button').click();
+    await expect(page.getByText('You are running JavaScript…')).toBeVisible();
+    await page.locator('.monaco-editor .view-lines').click();
+    await page.keyboard.press('ControlOrMeta+End');
+    const latencies = [];
+    for (const ch of '// typing') latencies.push(await typingLatency(page, ch));
+    expect(Math.max(...latencies)).toBeLessThan(100);
+    await expect(lastExit(page)).toHaveText(/^Timed out · [34]\.\d\d s$/u, { timeout: 10_000 });
+    expect(await editorText(page)).toBe('while (true) {}\n// typing');
+  });
+
+  test('a Python infinite loop is stopped by the time limit while the editor stays responsive', async ({ page, server }) => {
+    await openSession(page, server.url, 'Ada', { language: 'python', run_timeout_seconds: 3 });
+    await setCode(page, 'while True:\n    pass\n');
+    await page.getByTestId('run-button').click();
+    await expect(page.getByText('You are running Python…')).toBeVisible({ timeout: 60_000 });
+    await page.locator('.monaco-editor .view-lines').click();
+    await page.keyboard.press('ControlOrMeta+End');
+    const latencies = [];
+    for (const ch of '# typing') latencies.push(await typingLatency(page, ch));
+    expect(Math.max(...latencies)).toBeLessThan(100);
+    await expect(lastExit(page)).toContainText('Timed out', { timeout: 10_000 });
+    // The runtime stays warm: the next run answers at once.
+    await setCode(page, 'print("still warm")');
+    await page.getByTestId('run-button').click();
+    await expect(page.getByTestId('output-panel')).toContainText('still warm', { timeout: 5_000 });
+  });
+
+  test('Stop interrupts a Python program with KeyboardInterrupt', async ({ page, server }) => {
+    await openSession(page, server.url, 'Ada', { language: 'python' });
+    await setCode(page, 'import time\nprint("tick", flush=True)\nwhile True:\n    time.sleep(0.01)\n');
+    await page.getByTestId('run-button').click();
+    await expect(page.getByTestId('output-panel')).toContainText('tick', { timeout: 60_000 });
+    const stop = page.getByTestId('stop-button');
+    await expect(stop).toBeEnabled();
+    await stop.click();
+    await expect(lastExit(page)).toContainText('Stopped', { timeout: 5_000 });
+    await expect(page.getByTestId('output-panel')).toContainText('KeyboardInterrupt');
+  });
+
+  test('an output flood is capped and the page stays usable', async ({ page, server }) => {
+    await openSession(page, server.url, 'Ada', { language: 'javascript' });
+    await setCode(page, 'let i = 0;\nwhile (true) console.log("flood", i++);\n');
+    await page.getByTestId('run-button').click();
+    await expect(lastExit(page)).toContainText('Stopped: too much output', { timeout: 20_000 });
+    await expect(page.getByTestId('output-panel')).toContainText('flood 0');
+    await page.locator('.monaco-editor .view-lines').click();
+    await page.keyboard.press('ControlOrMeta+End');
+    expect(await typingLatency(page, ' ')).toBeLessThan(100);
+  });
+
+  test('a JavaScript exception names its line and marks it in the editor', async ({ page, server }) => {
+    await openSession(page, server.url, 'Ada', { language: 'javascript' });
+    await setCode(page, 'const a = 1;\nconsole.log(a);\nnull.boom;\n');
+    await runAndWait(page);
+    await expect(lastExit(page)).toContainText('Exited with status 1');
+    await expect(lastExit(page)).toContainText('Line 3: TypeError');
+    await expect(page.locator('.monaco-editor .squiggly-error')).toHaveCount(1);
+  });
+
+  test('a Python exception names its line', async ({ page, server }) => {
+    await openSession(page, server.url, 'Ada', { language: 'python' });
+    await setCode(page, 'def f():\n    raise ValueError("bad input")\n\nf()\n');
+    await runAndWait(page, 60_000);
+    await expect(lastExit(page)).toContainText('Line 2: ValueError: bad input');
+    await expect(page.getByTestId('output-panel')).toContainText('Traceback');
+  });
+
+  test('a second participant sees who runs what, the output and the exit status', async ({ page, browser, server }) => {
+    const session = await openSession(page, server.url, 'Ada', { language: 'javascript' });
+    const other = await newParticipant(browser);
+    await joinSession(other.page, session.join_url, 'Grace');
+    await setCode(page, 'await new Promise((r) => setTimeout(r, 1500));\nconsole.log("shared", 1 + 1);\n');
+    await page.getByTestId('run-button').click();
+    await expect(other.page.getByText('Ada is running (JavaScript)…')).toBeVisible();
+    await expect(other.page.getByTestId('run-header').last()).toHaveText('Ada ran JavaScript');
+    await expect(other.page.getByTestId('output-panel')).toContainText('shared 2');
+    await expect(other.page.getByTestId('run-exit').last()).toContainText('Exited with status 0');
+    await other.context.close();
+  });
+
+  test('stdin typed by the runner is shown to the others', async ({ page, browser, server }) => {
+    const session = await openSession(page, server.url, 'Ada', { language: 'python' });
+    const other = await newParticipant(browser);
+    await joinSession(other.page, session.join_url, 'Grace');
+    await setCode(page, 'n = int(input())\nprint(n * 2)');
+    await page.getByTestId('run-button').click();
+    const stdin = page.getByTestId('stdin-input');
+    await expect(stdin).toBeVisible({ timeout: 60_000 });
+    await stdin.fill('21');
+    await stdin.press('Enter');
+    await expect(other.page.getByTestId('output-panel')).toContainText('21');
+    await expect(other.page.getByTestId('output-panel')).toContainText('42');
+    await expect(other.page.getByTestId('stdin-input')).toHaveCount(0);
+    await other.context.close();
+  });
+
+  test('runs are kept with the session for review', async ({ page, server }) => {
+    const session = await openSession(page, server.url, 'Ada', { language: 'javascript' });
+    await setCode(page, 'console.log("kept");');
+    await runAndWait(page);
+    await expect
+      .poll(async () => {
+        const res = await fetch(`${server.url}/api/sessions/${session.id}/runs`);
+        const { runs } = (await res.json()) as { runs: { status: string; output: { text: string }[]; by: { name: string } }[] };
+        return runs.map((r) => [r.by.name, r.status, r.output.map((o) => o.text).join('')]);
+      })
+      .toEqual([['Ada', 'ok', 'kept\n']]);
+  });
+});
