@@ -1,5 +1,6 @@
 import { RUNNER_CONNECT, RUNNER_HELLO, type WorkerInit } from '../../src/services/executor/protocol';
 import { Runner, type WorkerEvents, type WorkerHandle, type WorkerKind } from './runner';
+import { runtimeKind } from './runtimes';
 import { createStdinBuffer } from './stdin';
 
 /**
@@ -31,7 +32,7 @@ function spawnWorker(kind: WorkerKind, events: WorkerEvents): WorkerHandle {
   const worker = createWorker(kind);
   const channel = new MessageChannel();
   const stdinBuffer = isolated ? createStdinBuffer() : null;
-  const interruptBuffer = isolated && kind === 'python' ? new SharedArrayBuffer(4) : null;
+  const interruptBuffer = isolated && runtimeKind(kind).interruptible ? new SharedArrayBuffer(4) : null;
   channel.port1.onmessage = (event) => events.message(event.data);
   worker.onerror = (event) => {
     event.preventDefault();

@@ -12,7 +12,10 @@ import {
   type WorkerToRunner,
 } from '../../src/services/executor/protocol';
 import { OutputLimiter } from './outputLimiter';
+import { runtimeKind, runtimeOf, type WorkerKind } from './runtimes';
 import { writeStdin } from './stdin';
+
+export type { WorkerKind } from './runtimes';
 
 /**
  * The runner page's brain, free of DOM wiring so that it can be tested: it
@@ -21,13 +24,12 @@ import { writeStdin } from './stdin';
  * caps, and feeds stdin.
  */
 
-export type WorkerKind = 'js' | 'ts' | 'python';
-
-export function workerKind(language: RunnableLanguage): WorkerKind {
-  return language === 'python' ? 'python' : language === 'typescript' ? 'ts' : 'js';
+/** The worker kind of a language, or null when this runner build has no runtime for it. */
+export function workerKind(language: RunnableLanguage): WorkerKind | null {
+  return runtimeOf(language)?.kind ?? null;
 }
 
-const LANGUAGE_NAMES: Record<WorkerKind, string> = { js: 'JavaScript', ts: 'TypeScript', python: 'Python' };
+const keepsWarm = (kind: WorkerKind) => runtimeKind(kind).keepWarm;
 
 /** What a worker reports to the page. */
 export interface WorkerEvents {
@@ -63,6 +65,7 @@ export const STDIN_QUEUE_MAX = 64;
 export const NOT_ISOLATED_NOTICE =
   'Runs are stopped by restarting the Python runtime, because the runner page is not cross-origin isolated ' +
   '(no SharedArrayBuffer): the next run reloads Python.';
+export const NO_RUNTIME_MESSAGE = (language: string) => `This runner build has no runtime for ${language}.`;
 
 type StopReason = 'stopped' | 'timeout' | 'truncated';
 
@@ -121,9 +124,11 @@ export class Runner {
       case 'stdin':
         this.stdin(msg.nonce, msg.text);
         break;
-      case 'preload':
-        this.preload(workerKind(msg.language));
+      case 'preload': {
+        const kind = workerKind(msg.language);
+        if (kind) this.preload(kind);
         break;
+      }
     }
   }
 
@@ -161,7 +166,7 @@ export class Runner {
 
   private preload(kind: WorkerKind): void {
     const slot = this.warmSlot(kind);
-    if (kind === 'python' && !slot.preloadSent) {
+    if (keepsWarm(kind) && !slot.preloadSent) {
       slot.preloadSent = true;
       slot.handle.send({ type: 'preload' });
     }
@@ -170,9 +175,14 @@ export class Runner {
   private run(msg: RunRequest): void {
     if (this.active) this.abandon(this.active);
     const kind = workerKind(msg.language);
+    if (!kind) {
+      const message = NO_RUNTIME_MESSAGE(msg.language);
+      this.deps.post({ type: 'finished', nonce: msg.nonce, status: 'crashed', exitCode: 1, durationMs: 0, error: { message } });
+      return;
+    }
     const slot = this.warmSlot(kind);
-    // A JS/TS worker runs one program; Python stays warm between runs.
-    if (kind !== 'python') this.warm.delete(kind);
+    // A per-run worker runs one program; warm runtimes stay loaded between runs.
+    if (!keepsWarm(kind)) this.warm.delete(kind);
     this.active = {
       nonce: msg.nonce,
       kind,
@@ -187,7 +197,7 @@ export class Runner {
       stdinQueue: [],
     };
     slot.preloadSent = true;
-    slot.handle.send({ type: 'run', language: msg.language, code: msg.code });
+    slot.handle.send({ type: 'run', language: msg.language, code: msg.code, ...(msg.options ? { options: msg.options } : {}) });
   }
 
   /** A new run arrived while one is active: end the old one at once. */
@@ -249,7 +259,7 @@ export class Runner {
         // A KeyboardInterrupt nobody asked for is the program's own error.
         const status: RunStatus = run.stopReason ?? (msg.status === 'stopped' ? 'error' : msg.status);
         const exitCode = status === 'ok' ? 0 : msg.exitCode || 1;
-        this.finish(run, status, exitCode, status === 'error' ? msg.error : undefined);
+        this.finish(run, status, exitCode, status === 'error' ? msg.error : undefined, msg.diagnostics);
         break;
       }
     }
@@ -258,59 +268,74 @@ export class Runner {
   private onWorkerCrash(slot: Slot, message: string): void {
     if (slot.dead) return;
     const run = this.active;
-    const name = LANGUAGE_NAMES[slot.kind];
+    const { name, keepWarm } = runtimeKind(slot.kind);
     const wasLoaded = slot.loaded;
     this.terminate(slot);
     if (run && run.slot === slot) {
       const what =
-        slot.kind === 'python' && !wasLoaded
+        keepWarm && !wasLoaded
           ? `The ${name} runtime failed to load${message ? `: ${message}` : ''}.`
           : `The ${name} runtime crashed${message ? `: ${message}` : ' (out of memory?)'}. It has been restarted.`;
       if (!run.stopReason) this.deps.post({ type: 'output', nonce: run.nonce, stream: 'stderr', text: `${what}\n` });
       this.finish(run, run.stopReason ?? 'crashed', 1, run.stopReason ? undefined : { message: what });
-    } else if (slot.kind === 'python' && !wasLoaded) {
+    } else if (keepWarm && !wasLoaded) {
       this.deps.post({ type: 'notice', nonce: null, message: `The ${name} runtime failed to load${message ? `: ${message}` : ''}.` });
       return;
     }
-    if (slot.kind === 'python' && wasLoaded) this.preload('python');
+    if (keepWarm && wasLoaded) this.preload(slot.kind);
   }
 
-  /** Stops a run: Python is interrupted when it can be, everything else is terminated. */
+  /** Stops a run: an interruptible runtime (Python) is interrupted when it can be, everything else is terminated. */
   private halt(run: ActiveRun, reason: StopReason): void {
     if (this.active !== run || run.stopReason) return;
     run.stopReason = reason;
-    const interrupt = run.kind === 'python' ? run.slot.handle.interruptBuffer : null;
+    const { interruptible } = runtimeKind(run.kind);
+    const interrupt = interruptible ? run.slot.handle.interruptBuffer : null;
     if (interrupt) {
       Atomics.store(new Int32Array(interrupt), 0, 2);
       run.killTimer = this.deps.setTimer(() => this.kill(run), INTERRUPT_GRACE_MS);
       return;
     }
-    if (run.kind === 'python' && !this.noticeSent) {
+    if (interruptible && !this.noticeSent) {
       this.noticeSent = true;
       this.deps.post({ type: 'notice', nonce: run.nonce, message: NOT_ISOLATED_NOTICE });
     }
     this.kill(run);
   }
 
-  /** Terminates the run's worker and finishes the run; a Python worker is replaced. */
+  /** Terminates the run's worker and finishes the run; a warm runtime is loaded again. */
   private kill(run: ActiveRun): void {
     if (this.active !== run) return;
     const { slot } = run;
     const wasLoaded = slot.loaded;
     this.terminate(slot);
     this.finish(run, run.stopReason ?? 'stopped', 1);
-    if (slot.kind === 'python' && wasLoaded) this.preload('python');
+    if (keepsWarm(slot.kind) && wasLoaded) this.preload(slot.kind);
   }
 
-  private finish(run: ActiveRun, status: RunStatus, exitCode: number, error?: RunFinished['error']): void {
+  private finish(
+    run: ActiveRun,
+    status: RunStatus,
+    exitCode: number,
+    error?: RunFinished['error'],
+    diagnostics?: RunFinished['diagnostics'],
+  ): void {
     if (this.active !== run) return;
     this.active = null;
     if (run.timer !== null) this.deps.clearTimer(run.timer);
     if (run.killTimer !== null) this.deps.clearTimer(run.killTimer);
     const durationMs = run.startedAt === null ? 0 : Math.max(0, Math.round(this.deps.now() - run.startedAt));
-    this.deps.post({ type: 'finished', nonce: run.nonce, status, exitCode, durationMs, ...(error ? { error } : {}) });
-    if (run.kind !== 'python') {
-      // One program per JS/TS worker; keep a fresh one ready for the next run.
+    this.deps.post({
+      type: 'finished',
+      nonce: run.nonce,
+      status,
+      exitCode,
+      durationMs,
+      ...(error ? { error } : {}),
+      ...(diagnostics?.length ? { diagnostics } : {}),
+    });
+    if (!keepsWarm(run.kind)) {
+      // One program per per-run worker; keep a fresh one ready for the next run.
       if (!run.slot.dead) this.terminate(run.slot);
       this.warmSlot(run.kind);
     }

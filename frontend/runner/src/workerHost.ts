@@ -21,7 +21,17 @@ function parseRunnerToWorker(data: unknown): RunnerToWorker | null {
   const d = data as Record<string, unknown>;
   if (d.type === 'preload') return { type: 'preload' };
   if (d.type === 'run' && typeof d.language === 'string' && isRunnableLanguage(d.language) && typeof d.code === 'string') {
-    return { type: 'run', language: d.language, code: d.code };
+    const o = d.options;
+    if (o === undefined) return { type: 'run', language: d.language, code: d.code };
+    if (typeof o !== 'object' || o === null) return null;
+    const { compilerFlags, setup } = o as Record<string, unknown>;
+    if ((compilerFlags !== undefined && typeof compilerFlags !== 'string') || (setup !== undefined && typeof setup !== 'string')) return null;
+    return {
+      type: 'run',
+      language: d.language,
+      code: d.code,
+      options: { ...(compilerFlags === undefined ? {} : { compilerFlags }), ...(setup === undefined ? {} : { setup }) },
+    };
   }
   return null;
 }

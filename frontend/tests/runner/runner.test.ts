@@ -319,3 +319,33 @@ describe('Runner: Python', () => {
     });
   });
 });
+
+describe('Runner: runtimes of this build', () => {
+  it('finishes a run at once when the build has no runtime for the language', () => {
+    const { workers, run, last } = setup();
+    run('n1', 'lua');
+    expect(workers).toEqual([]);
+    expect(last()).toEqual({
+      type: 'finished',
+      nonce: 'n1',
+      status: 'crashed',
+      exitCode: 1,
+      durationMs: 0,
+      error: { message: 'This runner build has no runtime for lua.' },
+    });
+  });
+  it('passes the session options to the worker', () => {
+    const { runner, workers } = setup();
+    runner.handleApp({ type: 'run', nonce: 'n1', language: 'python', code: 'x', timeoutMs: 1000, options: { setup: 'CREATE TABLE t(x);' } });
+    expect(workers[0]!.sent.at(-1)).toEqual({ type: 'run', language: 'python', code: 'x', options: { setup: 'CREATE TABLE t(x);' } });
+  });
+  it('forwards compiler diagnostics with the result', () => {
+    const { workers, run, last } = setup();
+    run('n1', 'python');
+    const w = workers[0]!;
+    w.events.message({ type: 'started' });
+    const diagnostics = [{ severity: 'error', line: 3, column: 5, message: "expected ';'" }];
+    w.events.message({ type: 'done', status: 'error', exitCode: 1, error: { message: 'compile error' }, diagnostics });
+    expect(last()).toMatchObject({ type: 'finished', nonce: 'n1', status: 'error', diagnostics });
+  });
+});

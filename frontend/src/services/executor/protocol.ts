@@ -9,8 +9,12 @@
  * app drops any message whose nonce is not the current run's.
  */
 
-/** Languages the runner can execute (ids of /api/languages). */
-export const RUNNABLE_LANGUAGES = ['javascript', 'typescript', 'python'] as const;
+/**
+ * Languages the runner knows how to execute (ids of /api/languages). Whether
+ * this deployment's runner build ships each runtime is `runnable` in
+ * /api/languages (from the build's runtimes.json).
+ */
+export const RUNNABLE_LANGUAGES = ['javascript', 'typescript', 'python', 'c', 'cpp', 'go', 'ruby', 'lua', 'sql'] as const;
 export type RunnableLanguage = (typeof RUNNABLE_LANGUAGES)[number];
 
 export function isRunnableLanguage(id: string): id is RunnableLanguage {
@@ -39,12 +43,22 @@ export interface RunnerConnect {
 
 // ---- app → runner (over the port) ------------------------------------------
 
+/** Per-session settings a runtime may use (set by the interviewer). */
+export interface RunOptions {
+  /** Extra compiler flags, space separated (C, C++). */
+  compilerFlags?: string;
+  /** A script run before the program (SQL: the schema and seed data). */
+  setup?: string;
+}
+export const RUN_OPTION_MAX_CHARS = 64 * 1024;
+
 export interface RunRequest {
   type: 'run';
   nonce: string;
   language: RunnableLanguage;
   code: string;
   timeoutMs: number;
+  options?: RunOptions;
 }
 /** A line the user typed for the program's stdin (newline included). */
 export interface StdinMessage {
@@ -102,6 +116,15 @@ export interface SourcePosition {
   line: number;
   column?: number;
 }
+/** A compiler message about the user's code (becomes an editor marker). */
+export interface Diagnostic {
+  severity: 'error' | 'warning';
+  line: number;
+  column?: number;
+  message: string;
+}
+/** Most diagnostics one run reports. */
+export const DIAGNOSTICS_MAX = 100;
 export interface RunFinished {
   type: 'finished';
   nonce: string;
@@ -110,6 +133,8 @@ export interface RunFinished {
   durationMs: number;
   /** The uncaught error, for status `error`. */
   error?: { message: string; position?: SourcePosition };
+  /** Compiler errors and warnings (compiled languages). */
+  diagnostics?: Diagnostic[];
 }
 /** A runtime failed to load (not a program error). */
 export interface RunnerNotice {
@@ -135,6 +160,7 @@ export interface WorkerRun {
   type: 'run';
   language: RunnableLanguage;
   code: string;
+  options?: RunOptions;
 }
 export interface WorkerPreload {
   type: 'preload';
@@ -165,6 +191,7 @@ export interface WorkerDone {
   status: 'ok' | 'error' | 'stopped';
   exitCode: number;
   error?: { message: string; position?: SourcePosition };
+  diagnostics?: Diagnostic[];
 }
 export type WorkerToRunner = WorkerProgress | WorkerLoaded | WorkerStarted | WorkerOutput | WorkerStdinRequest | WorkerDone;
 
@@ -189,6 +216,42 @@ function isErrorInfo(v: unknown): v is { message: string; position?: SourcePosit
 
 const RUN_STATUSES: readonly string[] = ['ok', 'error', 'timeout', 'stopped', 'truncated', 'crashed'];
 
+function isDiagnostic(v: unknown): v is Diagnostic {
+  return (
+    isObject(v) &&
+    (v.severity === 'error' || v.severity === 'warning') &&
+    isNumber(v.line) &&
+    v.line >= 1 &&
+    (v.column === undefined || isNumber(v.column)) &&
+    isString(v.message)
+  );
+}
+
+/** Valid diagnostics (at most DIAGNOSTICS_MAX), or undefined when absent; null when malformed. */
+function parseDiagnostics(v: unknown): Diagnostic[] | undefined | null {
+  if (v === undefined) return undefined;
+  if (!Array.isArray(v) || v.length > DIAGNOSTICS_MAX || !v.every(isDiagnostic)) return null;
+  return v.map((d: Diagnostic) => ({
+    severity: d.severity,
+    line: d.line,
+    ...(d.column === undefined ? {} : { column: d.column }),
+    message: d.message,
+  }));
+}
+
+function parseOptions(v: unknown): RunOptions | undefined | null {
+  if (v === undefined) return undefined;
+  if (!isObject(v)) return null;
+  const out: RunOptions = {};
+  for (const key of ['compilerFlags', 'setup'] as const) {
+    const value = v[key];
+    if (value === undefined) continue;
+    if (!isString(value) || value.length > RUN_OPTION_MAX_CHARS) return null;
+    out[key] = value;
+  }
+  return out;
+}
+
 /** Parses a message the app received on the runner port; null when malformed. */
 export function parseRunnerMessage(data: unknown): RunnerToApp | null {
   if (!isObject(data) || !isString(data.type)) return null;
@@ -212,6 +275,8 @@ export function parseRunnerMessage(data: unknown): RunnerToApp | null {
       if (!nonceOk || !isString(data.status) || !RUN_STATUSES.includes(data.status)) return null;
       if (!isNumber(data.exitCode) || !isNumber(data.durationMs)) return null;
       if (data.error !== undefined && !isErrorInfo(data.error)) return null;
+      const diagnostics = parseDiagnostics(data.diagnostics);
+      if (diagnostics === null) return null;
       const msg: RunFinished = {
         type: 'finished',
         nonce: data.nonce as string,
@@ -220,6 +285,7 @@ export function parseRunnerMessage(data: unknown): RunnerToApp | null {
         durationMs: data.durationMs,
       };
       if (data.error !== undefined) msg.error = data.error as RunFinished['error'];
+      if (diagnostics) msg.diagnostics = diagnostics;
       return msg;
     }
     case 'notice':
@@ -235,15 +301,25 @@ export function parseRunnerMessage(data: unknown): RunnerToApp | null {
 export function parseAppMessage(data: unknown): AppToRunner | null {
   if (!isObject(data) || !isString(data.type)) return null;
   switch (data.type) {
-    case 'run':
+    case 'run': {
+      const options = parseOptions(data.options);
+      if (options === null) return null;
       return isString(data.nonce) &&
         isString(data.language) &&
         isRunnableLanguage(data.language) &&
         isString(data.code) &&
         isNumber(data.timeoutMs) &&
         data.timeoutMs > 0
-        ? { type: 'run', nonce: data.nonce, language: data.language, code: data.code, timeoutMs: data.timeoutMs }
+        ? {
+            type: 'run',
+            nonce: data.nonce,
+            language: data.language,
+            code: data.code,
+            timeoutMs: data.timeoutMs,
+            ...(options ? { options } : {}),
+          }
         : null;
+    }
     case 'stdin':
       return isString(data.nonce) && isString(data.text) ? { type: 'stdin', nonce: data.nonce, text: data.text } : null;
     case 'stop':
@@ -274,8 +350,11 @@ export function parseWorkerMessage(data: unknown): WorkerToRunner | null {
     case 'done': {
       if ((data.status !== 'ok' && data.status !== 'error' && data.status !== 'stopped') || !isNumber(data.exitCode)) return null;
       if (data.error !== undefined && !isErrorInfo(data.error)) return null;
+      const diagnostics = parseDiagnostics(data.diagnostics);
+      if (diagnostics === null) return null;
       const msg: WorkerDone = { type: 'done', status: data.status, exitCode: data.exitCode };
       if (data.error !== undefined) msg.error = data.error as WorkerDone['error'];
+      if (diagnostics) msg.diagnostics = diagnostics;
       return msg;
     }
     default:
