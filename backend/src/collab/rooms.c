@@ -75,6 +75,7 @@ struct collab_room {
   char title[COLLAB_NAME_MAX_CHARS * 16];
   char language[25];
   int64_t expires_at_ms;
+  json_t *run_settings; /* the session's, refreshed on each join */
   collab_member_t *members;
   size_t n_members;
   uv_timer_t flush; /* coalesced awareness */
@@ -156,6 +157,7 @@ static void rooms__room_closed(uv_handle_t *h) {
   collab_room_t *room = h->data;
   collab_rooms_t *rooms = room->rooms;
   collab_doc_free(room->doc);
+  json_decref(room->run_settings);
   free(room);
   if (--rooms->handles_open == 0 && rooms->freeing)
     free(rooms);
@@ -550,11 +552,12 @@ static void rooms__finish_join(collab_room_t *room, waiter_t *w) {
   char expires[PP_RFC3339_LEN + 1];
   pp_format_rfc3339(w->expires_at_ms, expires);
   collab_join_result_t out = {0};
-  out.ack = json_pack("{s:b, s:o, s:o, s:{s:s, s:s, s:s, s:s, s:i}}", "ok", 1,
-                      "user", rooms__user_json(m), "participants", participants,
-                      "session", "id", room->id, "title", w->title, "language",
-                      w->language, "expires_at", expires, "run_timeout_seconds",
-                      w->run_timeout_seconds);
+  out.ack = json_pack(
+      "{s:b, s:o, s:o, s:{s:s, s:s, s:s, s:s, s:i, s:o}}", "ok", 1, "user",
+      rooms__user_json(m), "participants", participants, "session", "id",
+      room->id, "title", w->title, "language", w->language, "expires_at",
+      expires, "run_timeout_seconds", w->run_timeout_seconds, "run_settings",
+      room->run_settings ? json_incref(room->run_settings) : json_object());
   out.update = pp_bytes(update.data ? update.data : "", update.len);
   out.state_vector = pp_bytes(sv.data ? sv.data : "", sv.len);
 
@@ -673,6 +676,8 @@ static void rooms__join_done(void *ctx, const collab_session_result_t *res) {
   snprintf(w->language, sizeof w->language, "%s", res->session.language);
   w->expires_at_ms = res->session.expires_at_ms;
   w->run_timeout_seconds = res->session.run_timeout_seconds;
+  json_decref(room->run_settings);
+  room->run_settings = collab_run_settings_json(res->session.run_settings);
   /* The room keeps the freshest metadata. */
   snprintf(room->language, sizeof room->language, "%s", res->session.language);
   room->expires_at_ms = res->session.expires_at_ms;
@@ -1067,13 +1072,16 @@ void collab_rooms_session_changed(collab_rooms_t *rooms,
   }
   snprintf(room->title, sizeof room->title, "%s", s->title ? s->title : "");
   room->expires_at_ms = s->expires_at_ms;
+  json_decref(room->run_settings);
+  room->run_settings = collab_run_settings_json(s->run_settings);
   char expires[PP_RFC3339_LEN + 1];
   pp_format_rfc3339(s->expires_at_ms, expires);
-  rooms__broadcast_json(
-      room, NULL, "session_updated",
-      json_pack("{s:s, s:s, s:b, s:i}", "title", room->title, "expires_at",
-                expires, "has_password", s->password_hash != NULL,
-                "run_timeout_seconds", s->run_timeout_seconds));
+  rooms__broadcast_json(room, NULL, "session_updated",
+                        json_pack("{s:s, s:s, s:b, s:i, s:O}", "title",
+                                  room->title, "expires_at", expires,
+                                  "has_password", s->password_hash != NULL,
+                                  "run_timeout_seconds", s->run_timeout_seconds,
+                                  "run_settings", room->run_settings));
   if (strcmp(room->language, s->language) != 0) {
     snprintf(room->language, sizeof room->language, "%s", s->language);
     rooms__broadcast_json(

@@ -15,6 +15,8 @@
 #define COLLAB_RUN_TIMEOUT_MIN_S 1
 #define COLLAB_RUN_TIMEOUT_MAX_S 300
 #define COLLAB_RUN_TIMEOUT_DEFAULT_S 10
+#define COLLAB_RUN_FLAGS_MAX_CHARS 500
+#define COLLAB_RUN_SETUP_MAX_BYTES (32 * 1024)
 
 typedef struct {
   bool has_title;
@@ -30,6 +32,8 @@ typedef struct {
   bool is_active;
   bool has_run_timeout;
   int run_timeout_seconds;
+  bool has_run_settings;
+  char *run_settings; /* owned: validated JSON object text */
 } collab_session_fields_t;
 
 /* Frees owned strings (wiping the password) and zeroes f. */

@@ -46,11 +46,21 @@ typedef struct {
 
 void collab_session_fields_clear(collab_session_fields_t *f) {
   free(f->title);
+  free(f->run_settings);
   if (f->password) {
     sodium_memzero(f->password, f->password_len);
     free(f->password);
   }
   memset(f, 0, sizeof *f);
+}
+
+json_t *collab_run_settings_json(const char *text) {
+  json_t *j = text ? json_loads(text, 0, NULL) : NULL;
+  if (!json_is_object(j)) {
+    json_decref(j);
+    j = json_object();
+  }
+  return j;
 }
 
 collab_sessions_t *collab_sessions_new(uv_loop_t *loop, store_t *store) {
@@ -148,6 +158,11 @@ static int sessions__apply(store_session_t *s, collab_session_fields_t *f,
     s->is_active = f->is_active;
   if (f->has_run_timeout)
     s->run_timeout_seconds = f->run_timeout_seconds;
+  if (f->has_run_settings) {
+    free(s->run_settings);
+    s->run_settings = f->run_settings;
+    f->run_settings = NULL;
+  }
   return 0;
 }
 

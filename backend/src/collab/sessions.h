@@ -4,6 +4,7 @@
 #ifndef PP_COLLAB_SESSIONS_H
 #define PP_COLLAB_SESSIONS_H
 
+#include <jansson.h>
 #include <uv.h>
 
 #include "auth/token.h"
@@ -61,6 +62,9 @@ int collab_sessions_set_language(collab_sessions_t *cs, pp_bytes_t id,
 int collab_sessions_runs(collab_sessions_t *cs, pp_bytes_t id,
                          const collab_credentials_t *cred, size_t limit,
                          collab_session_cb cb, void *ctx);
+/* The run_settings column as a JSON object (new reference; an empty object
+ * when text is NULL or not an object). */
+json_t *collab_run_settings_json(const char *text);
 /* Purges expired sessions in the background, logging the count. */
 int collab_sessions_sweep(collab_sessions_t *cs);
 

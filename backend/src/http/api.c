@@ -71,12 +71,13 @@ static json_t *api__session_json(const store_session_t *s) {
   char created[PP_RFC3339_LEN + 1], expires[PP_RFC3339_LEN + 1];
   pp_format_rfc3339(s->created_at_ms, created);
   pp_format_rfc3339(s->expires_at_ms, expires);
-  return json_pack("{s:s, s:s, s:s, s:s%, s:s, s:s, s:b, s:b, s:i}", "id",
+  return json_pack("{s:s, s:s, s:s, s:s%, s:s, s:s, s:b, s:b, s:i, s:o}", "id",
                    s->id, "title", s->title ? s->title : "", "language",
                    s->language, "code", s->code ? s->code : "", s->code_len,
                    "created_at", created, "expires_at", expires, "has_password",
                    s->password_hash != NULL, "is_active", s->is_active,
-                   "run_timeout_seconds", s->run_timeout_seconds);
+                   "run_timeout_seconds", s->run_timeout_seconds,
+                   "run_settings", collab_run_settings_json(s->run_settings));
 }
 
 /* Base URL for share links: --public-url, else the request's Host. */

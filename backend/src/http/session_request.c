@@ -125,6 +125,41 @@ static int req__run_timeout(json_t *v, collab_session_fields_t *out,
   return 0;
 }
 
+/* run_settings: {c_flags?, cpp_flags?, sql_setup?}, all strings; stored as
+ * compact JSON with sorted keys. The whole object replaces the old one. */
+static int req__run_settings(json_t *v, collab_session_fields_t *out,
+                             http_request_error_t *err) {
+  static const char field[] = "run_settings";
+  if (!json_is_object(v))
+    return req__invalid(err, field, "run_settings must be an object");
+  const char *key;
+  json_t *value;
+  json_object_foreach(v, key, value) {
+    bool flags = strcmp(key, "c_flags") == 0 || strcmp(key, "cpp_flags") == 0;
+    if (!flags && strcmp(key, "sql_setup") != 0)
+      return req__invalid(
+          err, field, "run_settings takes c_flags, cpp_flags and sql_setup");
+    if (!json_is_string(value))
+      return req__invalid(err, field, "run_settings values must be strings");
+    pp_bytes_t s =
+        pp_bytes(json_string_value(value), json_string_length(value));
+    if (flags && (pp_utf8_count(s) > COLLAB_RUN_FLAGS_MAX_CHARS ||
+                  pp_utf8_has_control(s)))
+      return req__invalid(err, field,
+                          "compiler flags must be one line of at most 500 "
+                          "characters");
+    if (!flags &&
+        (s.len > COLLAB_RUN_SETUP_MAX_BYTES || memchr(s.ptr, 0, s.len)))
+      return req__invalid(err, field,
+                          "sql_setup must be at most 32 KiB of text");
+  }
+  out->run_settings = json_dumps(v, JSON_COMPACT | JSON_SORT_KEYS);
+  if (!out->run_settings)
+    return PP_ENOMEM;
+  out->has_run_settings = true;
+  return 0;
+}
+
 static int req__field(const char *key, json_t *v,
                       http_session_request_kind_t kind,
                       collab_session_fields_t *out, http_request_error_t *err) {
@@ -140,6 +175,8 @@ static int req__field(const char *key, json_t *v,
     return req__is_active(v, out, err);
   if (strcmp(key, "run_timeout_seconds") == 0)
     return req__run_timeout(v, out, err);
+  if (strcmp(key, "run_settings") == 0)
+    return req__run_settings(v, out, err);
   char field[64], msg[128];
   /* Keys are valid UTF-8 (jansson checks); cut long ones for the reply. */
   snprintf(field, sizeof field, "%.48s", key);

@@ -21,7 +21,7 @@ struct store__conn {
   "id::text, title, language, code, "                                          \
   "(extract(epoch from created_at) * 1000)::bigint, "                          \
   "(extract(epoch from expires_at) * 1000)::bigint, password_hash, "           \
-  "interviewer_token_hash, is_active, run_timeout_seconds"
+  "interviewer_token_hash, is_active, run_timeout_seconds, run_settings"
 
 static const struct {
   const char *name;
@@ -31,16 +31,17 @@ static const struct {
     {"pp_insert",
      "INSERT INTO sessions (id, title, language, code, created_at, "
      "expires_at, password_hash, interviewer_token_hash, is_active, "
-     "run_timeout_seconds) VALUES ($1, $2, $3, $4, to_timestamp($5::bigint / "
-     "1000.0), to_timestamp($6::bigint / 1000.0), $7, $8, $9, $10::integer)",
-     10},
+     "run_timeout_seconds, run_settings) VALUES ($1, $2, $3, $4, "
+     "to_timestamp($5::bigint / 1000.0), to_timestamp($6::bigint / 1000.0), "
+     "$7, $8, $9, $10::integer, $11)",
+     11},
     {"pp_select", "SELECT " PG_SESSION_COLUMNS " FROM sessions WHERE id = $1",
      1},
     {"pp_update",
      "UPDATE sessions SET title = $2, language = $3, password_hash = $4, "
      "expires_at = to_timestamp($5::bigint / 1000.0), is_active = $6, "
-     "run_timeout_seconds = $7::integer WHERE id = $1",
-     7},
+     "run_timeout_seconds = $7::integer, run_settings = $8 WHERE id = $1",
+     8},
     {"pp_delete", "DELETE FROM sessions WHERE id = $1", 1},
     {"pp_purge",
      "DELETE FROM sessions WHERE expires_at <= to_timestamp($1::bigint / "
@@ -267,7 +268,7 @@ static int pg__create_session(store__conn_t *c, const store_session_t *s) {
   snprintf(created, sizeof created, "%lld", (long long)s->created_at_ms);
   snprintf(expires, sizeof expires, "%lld", (long long)s->expires_at_ms);
   snprintf(timeout, sizeof timeout, "%d", s->run_timeout_seconds);
-  const char *params[10] = {s->id,
+  const char *params[11] = {s->id,
                             s->title,
                             s->language,
                             s->code ? s->code : "",
@@ -276,9 +277,10 @@ static int pg__create_session(store__conn_t *c, const store_session_t *s) {
                             s->password_hash,
                             s->token_hash,
                             s->is_active ? "t" : "f",
-                            timeout};
+                            timeout,
+                            s->run_settings ? s->run_settings : "{}"};
   int rc;
-  PGresult *r = pg__run(c, "pp_insert", 10, params, &rc);
+  PGresult *r = pg__run(c, "pp_insert", 11, params, &rc);
   PQclear(r);
   return rc;
 }
@@ -318,8 +320,10 @@ static int pg__get_session(store__conn_t *c, const char *id,
   snprintf(out->token_hash, sizeof out->token_hash, "%s", PQgetvalue(r, 0, 7));
   out->is_active = PQgetvalue(r, 0, 8)[0] == 't';
   out->run_timeout_seconds = (int)strtol(PQgetvalue(r, 0, 9), NULL, 10);
+  out->run_settings = pg__dup(r, 10, NULL);
   PQclear(r);
-  if (!out->title || !out->code || (has_pw && !out->password_hash)) {
+  if (!out->title || !out->code || !out->run_settings ||
+      (has_pw && !out->password_hash)) {
     store_session_clear(out);
     return PP_ENOMEM;
   }
@@ -330,12 +334,13 @@ static int pg__update_session(store__conn_t *c, const store_session_t *s) {
   char expires[24], timeout[16];
   snprintf(expires, sizeof expires, "%lld", (long long)s->expires_at_ms);
   snprintf(timeout, sizeof timeout, "%d", s->run_timeout_seconds);
-  const char *params[7] = {s->id,       s->title,
-                           s->language, s->password_hash,
-                           expires,     s->is_active ? "t" : "f",
-                           timeout};
+  const char *params[8] = {
+      s->id,       s->title,
+      s->language, s->password_hash,
+      expires,     s->is_active ? "t" : "f",
+      timeout,     s->run_settings ? s->run_settings : "{}"};
   int rc;
-  PGresult *r = pg__run(c, "pp_update", 7, params, &rc);
+  PGresult *r = pg__run(c, "pp_update", 8, params, &rc);
   if (!r)
     return rc;
   rc = pg__affected(r) == 1 ? 0 : PP_ENOTFOUND;

@@ -42,14 +42,16 @@ static const char *const sql_text[ST__COUNT] = {
                       "LIMIT ?2) ORDER BY id",
     [ST_INSERT] = "INSERT INTO sessions (id, title, language, code, "
                   "created_at, expires_at, password_hash, "
-                  "interviewer_token_hash, is_active, run_timeout_seconds) "
-                  "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+                  "interviewer_token_hash, is_active, run_timeout_seconds, "
+                  "run_settings) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, "
+                  "?9, ?10, ?11)",
     [ST_SELECT] = "SELECT id, title, language, code, created_at, expires_at, "
                   "password_hash, interviewer_token_hash, is_active, "
-                  "run_timeout_seconds FROM sessions WHERE id = ?1",
+                  "run_timeout_seconds, run_settings FROM sessions WHERE id = "
+                  "?1",
     [ST_UPDATE] = "UPDATE sessions SET title = ?2, language = ?3, "
                   "password_hash = ?4, expires_at = ?5, is_active = ?6, "
-                  "run_timeout_seconds = ?7 WHERE id = ?1",
+                  "run_timeout_seconds = ?7, run_settings = ?8 WHERE id = ?1",
     [ST_DELETE] = "DELETE FROM sessions WHERE id = ?1",
     [ST_PURGE] = "DELETE FROM sessions WHERE expires_at <= ?1",
     /* Updates of a session deleted meanwhile are dropped, not errors. */
@@ -274,6 +276,8 @@ static int sqlite__create_session(store__conn_t *c, const store_session_t *s) {
   sqlite3_bind_text(q, 8, s->token_hash, -1, SQLITE_STATIC);
   sqlite3_bind_int(q, 9, s->is_active ? 1 : 0);
   sqlite3_bind_int(q, 10, s->run_timeout_seconds);
+  sqlite3_bind_text(q, 11, s->run_settings ? s->run_settings : "{}", -1,
+                    SQLITE_STATIC);
   return sqlite__step_done(c, q);
 }
 
@@ -325,8 +329,10 @@ static int sqlite__get_session(store__conn_t *c, const char *id,
   sqlite__copy_fixed(q, 7, out->token_hash, sizeof out->token_hash);
   out->is_active = sqlite3_column_int(q, 8) != 0;
   out->run_timeout_seconds = sqlite3_column_int(q, 9);
+  out->run_settings = sqlite__dup_col(q, 10, NULL);
   sqlite3_reset(q);
-  if (!out->title || !out->code || (has_pw && !out->password_hash)) {
+  if (!out->title || !out->code || !out->run_settings ||
+      (has_pw && !out->password_hash)) {
     store_session_clear(out);
     return PP_ENOMEM;
   }
@@ -347,6 +353,8 @@ static int sqlite__update_session(store__conn_t *c, const store_session_t *s) {
   sqlite3_bind_int64(q, 5, s->expires_at_ms);
   sqlite3_bind_int(q, 6, s->is_active ? 1 : 0);
   sqlite3_bind_int(q, 7, s->run_timeout_seconds);
+  sqlite3_bind_text(q, 8, s->run_settings ? s->run_settings : "{}", -1,
+                    SQLITE_STATIC);
   int rc = sqlite__step_done(c, q);
   if (rc)
     return rc;

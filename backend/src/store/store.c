@@ -22,6 +22,7 @@ void store_session_clear(store_session_t *s) {
   free(s->title);
   free(s->code);
   free(s->password_hash);
+  free(s->run_settings);
   memset(s, 0, sizeof *s);
 }
 
@@ -35,8 +36,10 @@ int store_session_copy(store_session_t *dst, const store_session_t *src) {
     dst->code[src->code_len] = '\0';
   }
   dst->password_hash = src->password_hash ? strdup(src->password_hash) : NULL;
+  dst->run_settings = src->run_settings ? strdup(src->run_settings) : NULL;
   if ((src->title && !dst->title) || (src->code && !dst->code) ||
-      (src->password_hash && !dst->password_hash)) {
+      (src->password_hash && !dst->password_hash) ||
+      (src->run_settings && !dst->run_settings)) {
     store_session_clear(dst);
     return PP_ENOMEM;
   }

@@ -26,6 +26,7 @@ typedef struct {
   char token_hash[STORE_TOKEN_HASH_LEN + 1];
   bool is_active;
   int run_timeout_seconds; /* time limit of a code run in the browser */
+  char *run_settings;      /* owned JSON object text; NULL means "{}" */
 } store_session_t;
 
 /* Frees the owned strings of s and zeroes it. */

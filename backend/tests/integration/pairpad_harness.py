@@ -34,7 +34,7 @@ TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{43}$")
 TIMESTAMP_RE = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$")
 
 SESSION_KEYS = {"id", "title", "language", "code", "created_at", "expires_at",
-                "has_password", "is_active", "run_timeout_seconds"}
+                "has_password", "is_active", "run_timeout_seconds", "run_settings"}
 CREATED_KEYS = SESSION_KEYS | {"interviewer_token", "join_url", "interviewer_url"}
 LANGUAGE_IDS = ["javascript", "typescript", "python", "c", "cpp", "java", "go", "csharp",
                 "ruby", "rust", "sql", "lua", "php", "kotlin", "plaintext"]

@@ -184,6 +184,12 @@ def test_patch_unknown_field_422(server, sess, field):
     ("run_timeout_seconds", 2.5),
     ("run_timeout_seconds", "10"),
     ("run_timeout_seconds", None),
+    ("run_settings", "x"),
+    ("run_settings", {"java_flags": "-O2"}),
+    ("run_settings", {"c_flags": 3}),
+    ("run_settings", {"c_flags": "-O2\n-g"}),
+    ("run_settings", {"cpp_flags": "x" * 501}),
+    ("run_settings", {"sql_setup": "x" * 32769}),
 ])
 def test_patch_invalid_field_422(server, sess, field, value):
     assert_error(server.patch(sess["id"], {field: value}, sess["interviewer_token"]),
@@ -292,3 +298,26 @@ def test_patch_run_timeout_is_persisted(server, sess):
 def test_patch_run_timeout_needs_the_token(server, sess):
     assert_error(server.patch(sess["id"], {"run_timeout_seconds": 20}, None),
                  401, "token_required")
+
+
+def test_run_settings_default_to_empty(server, sess):
+    assert server.get_session(sess["id"]).body["run_settings"] == {}
+
+
+def test_patch_run_settings(server, sess):
+    settings = {"c_flags": "-O2 -std=c11", "cpp_flags": "-O2", "sql_setup": "CREATE TABLE t(x);"}
+    status, _, body = server.patch(sess["id"], {"run_settings": settings}, sess["interviewer_token"])
+    assert (status, body["run_settings"]) == (200, settings)
+
+
+def test_patch_run_settings_replaces_the_object(server, sess):
+    server.patch(sess["id"], {"run_settings": {"c_flags": "-O0"}}, sess["interviewer_token"])
+    server.patch(sess["id"], {"run_settings": {"sql_setup": "SELECT 1;"}}, sess["interviewer_token"])
+    assert server.get_session(sess["id"]).body["run_settings"] == {"sql_setup": "SELECT 1;"}
+
+
+def test_run_settings_keep_32_kib_of_sql(server, sess):
+    setup = "-- seed\n" + "x" * (32768 - 8)
+    status, _, body = server.patch(sess["id"], {"run_settings": {"sql_setup": setup}},
+                                   sess["interviewer_token"])
+    assert (status, len(body["run_settings"]["sql_setup"])) == (200, 32768)

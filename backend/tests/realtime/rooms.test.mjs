@@ -76,6 +76,7 @@ describe("join", () => {
       language: "python",
       expires_at: s.expires_at,
       run_timeout_seconds: 10,
+      run_settings: {},
     });
     assert.ok(Buffer.isBuffer(ack.update) || ack.update instanceof ArrayBuffer);
     assert.ok(Buffer.isBuffer(ack.state_vector) || ack.state_vector instanceof ArrayBuffer);
@@ -221,6 +222,7 @@ describe("session settings", () => {
       expires_at: rest.expires_at,
       has_password: true,
       run_timeout_seconds: 10,
+      run_settings: {},
     });
   });
 });

@@ -48,6 +48,21 @@ async function room() {
   return { s, a, b, ada: ackA.user.id };
 }
 
+/** The next `execution` event of the given type (earlier ones may still be in flight). */
+const nextOf = (sock, type, ms = 5000) =>
+  withTimeout(
+    new Promise((resolve) => {
+      const on = (e) => {
+        if (e.type !== type) return;
+        sock.off("execution", on);
+        resolve(e);
+      };
+      sock.on("execution", on);
+    }),
+    ms,
+    `execution ${type}`,
+  );
+
 const send = (sock, payload) => withTimeout(sock.emitWithAck("execution", payload), 5000, "execution ack");
 
 async function runs(s) {
@@ -76,7 +91,7 @@ describe("execution relay", () => {
   it("relays output of the active run", async () => {
     const { a, b, ada } = await room();
     await send(a, { run_id: "r1", type: "started", language: "javascript" });
-    const seen = once(b, "execution");
+    const seen = nextOf(b, "output");
     await send(a, { run_id: "r1", type: "output", stream: "stdout", text: "hi\n" });
     assert.deepEqual(await seen, { run_id: "r1", type: "output", stream: "stdout", text: "hi\n", by: ada });
   });
@@ -84,7 +99,7 @@ describe("execution relay", () => {
   it("relays finished with status, exit code, duration and error line", async () => {
     const { a, b, ada } = await room();
     await send(a, { run_id: "r1", type: "started", language: "javascript" });
-    const seen = once(b, "execution");
+    const seen = nextOf(b, "finished");
     await send(a, {
       run_id: "r1", type: "finished", status: "error", exit_code: 1, duration_ms: 12.7,
       error: { message: "ReferenceError: x is not defined", line: 3 },
@@ -171,7 +186,7 @@ describe("execution relay", () => {
   it("tells the room a run ended when its runner leaves", async () => {
     const { a, b, ada } = await room();
     await send(a, { run_id: "r1", type: "started", language: "python" });
-    const seen = once(b, "execution");
+    const seen = nextOf(b, "finished");
     a.close();
     const ev = await seen;
     assert.deepEqual([ev.run_id, ev.type, ev.status, ev.exit_code, ev.by], ["r1", "finished", "interrupted", -1, ada]);

@@ -610,9 +610,10 @@ void test_api_docs_render_lists_paths(void) {
   CHECK(html != NULL);
   CHECK_INT(strlen(html), len);
   CHECK(strncmp(html, "<!doctype html>", 15) == 0);
-  static const char *const paths[] = {"/api/health",       "/api/languages",
-                                      "/api/sessions",     "/api/sessions/{id}",
-                                      "/api/openapi.json", "/api/docs"};
+  static const char *const paths[] = {
+      "/api/health",       "/api/languages",     "/api/config",
+      "/api/sessions",     "/api/sessions/{id}", "/api/sessions/{id}/runs",
+      "/api/openapi.json", "/api/docs"};
   char needle[128];
   for (size_t i = 0; i < sizeof paths / sizeof paths[0]; i++) {
     snprintf(needle, sizeof needle, "<code>%s</code>", paths[i]);
