@@ -35,10 +35,12 @@ static const char *runner__csp(http_request_t *req) {
   return req->csp = req->csp_buf;
 }
 
-/* Runtime files live under versioned or hashed paths: cache them for good. */
+/* The runner build's convention: apart from the page and the runtime
+ * manifest, every file lives under a hashed (/assets/) or versioned
+ * (/<runtime>/<version>/) path, so it can be cached for good. */
 static bool runner__immutable(pp_bytes_t path) {
-  return (path.len > 8 && memcmp(path.ptr, "/assets/", 8) == 0) ||
-         (path.len > 9 && memcmp(path.ptr, "/pyodide/", 9) == 0);
+  return !pp_bytes_eq(path, "/") && !pp_bytes_eq(path, "/index.html") &&
+         !pp_bytes_eq(path, "/runtimes.json");
 }
 
 static int runner__headers(http_request_t *req, struct lws *wsi, bool immutable,

@@ -115,6 +115,10 @@ def test_runner_page_is_revalidated(runner_server):
     assert runner_get(runner_server, "/").headers["Cache-Control"] == "no-cache"
 
 
+def test_runtime_manifest_is_revalidated(runner_server):
+    assert runner_get(runner_server, "/runtimes.json").headers["Cache-Control"] == "no-cache"
+
+
 def test_runner_origin_has_no_api(runner_server):
     assert_error(runner_get(runner_server, "/api/health"), 404, "not_found")
 
