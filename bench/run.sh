@@ -3,7 +3,8 @@
 # on SQLite and on a throwaway PostgreSQL, on this machine's loopback.
 # Prints a Markdown table (also saved under bench/results/).
 # Then, unless BENCH_REALTIME=0, the realtime and collaboration benchmarks
-# (bench/run-realtime.sh: Node load generators, npm ci in bench/ first).
+# (bench/run-realtime.sh: Node load generators, npm ci in bench/ first), and
+# unless BENCH_EXEC=0, in-browser execution timings (frontend/e2e/exec-perf.mjs).
 #   bench/run.sh [DURATION_SECONDS] [CONNECTIONS]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -58,4 +59,12 @@ echo; echo "saved to $out"
 
 if [ "${BENCH_REALTIME:-1}" != 0 ]; then
   bench/run-realtime.sh "${BENCH_REALTIME_SECONDS:-15}"
+fi
+
+# In-browser execution: Run -> first output per runnable language, in
+# Debian's headless Chromium (needs the front-end build: make build).
+if [ "${BENCH_EXEC:-1}" != 0 ]; then
+  exec_out="bench/results/exec-$(date -u +%Y%m%dT%H%M%SZ).md"
+  (cd frontend && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 node e2e/exec-perf.mjs) | tee "$exec_out"
+  echo "saved to $exec_out"
 fi

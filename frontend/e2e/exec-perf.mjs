@@ -1,0 +1,206 @@
+#!/usr/bin/env node
+// Measures in-browser execution against the real pairpad binary and the
+// production builds, in Debian's headless Chromium, per runnable language:
+//  - time from pressing Run to the program's first output on screen:
+//      cold   = new browser profile (empty HTTP cache and Cache Storage),
+//      cached = a new page in the same profile (runtime not in memory, files cached),
+//      warm   = Run again on the same page (runtime loaded);
+//  - bytes the runner origin sent for each phase (compressed files as served,
+//    read from the server's request log and the build's .br/.gz siblings).
+// Usage: npm run build && node e2e/exec-perf.mjs [--runs N] [--only lang,lang] [--json]
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { chromium } from '@playwright/test';
+import { io } from 'socket.io-client';
+import * as Y from 'yjs';
+import { RUNNER_DIR, startServer } from './server.mjs';
+
+const args = process.argv.slice(2);
+const opt = (name, fallback) => {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 ? args[i + 1] : fallback;
+};
+const RUNS = Number(opt('runs', 5));
+const ONLY = opt('only', '')
+  .split(',')
+  .filter(Boolean);
+const JSON_OUT = args.includes('--json');
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
+const TOKEN = 'pairpad-bench';
+
+/** A program per language that prints TOKEN once. */
+const PROGRAMS = {
+  javascript: `console.log("${TOKEN}");`,
+  typescript: `const word: string = "${TOKEN}";\nconsole.log(word);`,
+  python: `print("${TOKEN}")`,
+  c: `#include <stdio.h>\nint main(void) { puts("${TOKEN}"); return 0; }\n`,
+  cpp: `#include <iostream>\nint main() { std::cout << "${TOKEN}" << std::endl; }\n`,
+  go: `package main\n\nimport "fmt"\n\nfunc main() { fmt.Println("${TOKEN}") }\n`,
+  ruby: `puts "${TOKEN}"`,
+  lua: `print("${TOKEN}")`,
+  sql: `SELECT '${TOKEN}' AS word;`,
+};
+
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+const mb = (n) => `${(n / 1e6).toFixed(2)} MB`;
+
+/** Writes the program into the session's shared document (a Node Yjs client). */
+async function seed(url, sessionId, code) {
+  const doc = new Y.Doc();
+  const socket = io(url, { transports: ['websocket'] });
+  try {
+    await new Promise((resolve, reject) => {
+      socket.on('connect_error', reject);
+      socket.on('connect', resolve);
+    });
+    const ack = await socket.timeout(5000).emitWithAck('join', { session_id: sessionId, name: 'seed' });
+    if (!ack.ok) throw new Error(`join: ${JSON.stringify(ack.error)}`);
+    Y.applyUpdate(doc, new Uint8Array(ack.update));
+    doc.getText('code').insert(0, code);
+    const res = await socket.timeout(5000).emitWithAck('code_change', Y.encodeStateAsUpdate(doc, new Uint8Array(ack.state_vector)));
+    if (!res.ok) throw new Error(`code_change: ${JSON.stringify(res.error)}`);
+  } finally {
+    socket.disconnect();
+  }
+}
+
+/** Bytes the runner sent: runner files named in the log lines since `from`, at their served (brotli) size. */
+function runnerBytes(logFile, from) {
+  const lines = readFileSync(logFile, 'utf8').slice(from).split('\n');
+  let bytes = 0;
+  for (const line of lines) {
+    const m = /method=GET path="?([^"\s]+)"? status=200/u.exec(line);
+    if (!m) continue;
+    const path = m[1] === '/' ? '/index.html' : m[1];
+    const file = join(RUNNER_DIR, path);
+    if (!existsSync(file) || !statSync(file).isFile()) continue; // an app file
+    bytes += statSync(existsSync(`${file}.br`) ? `${file}.br` : file).size;
+  }
+  return bytes;
+}
+
+const logSize = (logFile) => readFileSync(logFile, 'utf8').length;
+
+/** Presses Run and resolves with ms until one more TOKEN is on screen. */
+async function timeRun(page) {
+  return page.evaluate(
+    (token) =>
+      new Promise((resolve, reject) => {
+        const panel = document.querySelector('[data-testid="output-panel"]');
+        const count = () => (panel.textContent.match(new RegExp(token, 'gu')) ?? []).length;
+        const before = count();
+        const t0 = performance.now();
+        const timer = setTimeout(() => reject(new Error('no output within 120 s')), 120_000);
+        const obs = new MutationObserver(() => {
+          if (count() > before) {
+            obs.disconnect();
+            clearTimeout(timer);
+            resolve(performance.now() - t0);
+          }
+        });
+        obs.observe(panel, { subtree: true, childList: true, characterData: true });
+        document.querySelector('[data-testid="run-button"]').click();
+      }),
+    TOKEN,
+  );
+}
+
+async function openPage(context, url) {
+  const page = await context.newPage();
+  await page.goto(url);
+  const gate = page.getByTestId('join-gate');
+  const editor = page.locator('[data-testid="code-editor"][data-editable="true"]');
+  await gate.or(editor).waitFor();
+  if (await gate.isVisible()) {
+    await page.getByLabel('Your name').fill('Bench');
+    await page.getByRole('button', { name: 'Join session' }).click();
+  }
+  await editor.waitFor();
+  await page.locator('[data-testid="run-button"]:not([aria-disabled="true"])').waitFor({ timeout: 30_000 });
+  return page;
+}
+
+/** Waits until the run is over (the exit line for it is shown). */
+async function settle(page, exits) {
+  await page.waitForFunction((n) => document.querySelectorAll('[data-testid="run-exit"]').length >= n, exits, { timeout: 120_000 });
+}
+
+async function measure(browser, server, language) {
+  const res = await fetch(`${server.url}/api/sessions`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ language, title: `bench ${language}` }),
+  });
+  const session = await res.json();
+  await seed(server.url, session.id, PROGRAMS[language]);
+  const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+  try {
+    let mark = logSize(server.logFile);
+    const page = await openPage(context, session.join_url);
+    const cold = await timeRun(page);
+    await settle(page, 1);
+    const coldBytes = runnerBytes(server.logFile, mark);
+    const warm = [];
+    for (let i = 0; i < RUNS; i++) {
+      warm.push(await timeRun(page));
+      await settle(page, i + 2);
+    }
+    await page.close();
+    const cached = [];
+    mark = logSize(server.logFile);
+    for (let i = 0; i < Math.min(RUNS, 3); i++) {
+      const again = await openPage(context, session.join_url);
+      cached.push(await timeRun(again));
+      await settle(again, 1);
+      await again.close();
+    }
+    const cachedBytes = runnerBytes(server.logFile, mark) / Math.min(RUNS, 3);
+    return { language, coldMs: cold, cachedMs: median(cached), warmMs: median(warm), coldBytes, cachedBytes };
+  } finally {
+    await context.close();
+  }
+}
+
+async function main() {
+  const server = await startServer();
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
+  try {
+    const languages = (await (await fetch(`${server.url}/api/languages`)).json()).filter((l) => l.runnable && PROGRAMS[l.id]);
+    const results = [];
+    for (const lang of languages) {
+      if (ONLY.length && !ONLY.includes(lang.id)) continue;
+      const r = await measure(browser, server, lang.id);
+      results.push({ ...r, name: lang.name, runtimeBytes: lang.runtime_bytes });
+      if (!JSON_OUT) process.stderr.write(`measured ${lang.name}\n`);
+    }
+    if (JSON_OUT) {
+      console.log(JSON.stringify(results, null, 2));
+      return;
+    }
+    console.log(`In-browser execution, headless Chromium, localhost; warm = median of ${RUNS}, cached = median of ${Math.min(RUNS, 3)}`);
+    console.log('');
+    console.log('| language | Run → first output: cold (empty cache) | cached (new page, HTTP cache warm) | warm (runtime loaded) | runner bytes sent: cold | per cached page | runtimes.json (gzip) |');
+    console.log('|---|---|---|---|---|---|---|');
+    for (const r of results) {
+      console.log(
+        `| ${r.name} | ${Math.round(r.coldMs)} ms | ${Math.round(r.cachedMs)} ms | ${r.warmMs.toFixed(1)} ms | ${mb(r.coldBytes)} | ${mb(r.cachedBytes)} | ${mb(r.runtimeBytes)} |`,
+      );
+    }
+  } finally {
+    await browser.close();
+    await server.dispose();
+  }
+}
+
+await main();
