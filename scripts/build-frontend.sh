@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the front end's npm packages (when its lock file changed) and
-# builds it into frontend/dist (hashed assets with .br/.gz siblings).
+# builds it into frontend/dist (hashed assets with .br/.gz siblings) and the
+# runner origin into frontend/dist-runner (with the Go toolchain).
 set -euo pipefail
 cd "$(dirname "$0")/../frontend"
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
@@ -9,4 +10,6 @@ if [ ! -d node_modules ] || ! cmp -s package-lock.json node_modules/.pairpad-loc
   npm ci --no-audit --no-fund --loglevel=error
   cp package-lock.json node_modules/.pairpad-lock
 fi
+# The Go toolchain the runner ships (cached in frontend/.go-runtime/).
+../scripts/build-go-runtime.sh
 npm run --silent build
