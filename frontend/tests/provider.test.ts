@@ -3,6 +3,7 @@ import * as Y from 'yjs';
 import { Awareness, encodeAwarenessUpdate } from 'y-protocols/awareness';
 import { CollabProvider, type ProviderEvent } from '../src/services/collab/provider';
 import { FakeServer, type FakeSocket } from './fakes/fakeServer';
+import type { RunSettings } from '../src/types/api';
 
 interface Client {
   doc: Y.Doc;
@@ -271,6 +272,45 @@ describe('CollabProvider: presence and session events', () => {
     const b = client(server, { name: 'Grace' });
     await expect(a.provider.setLanguage('python')).resolves.toEqual({ ok: true });
     expect(b.events).toContainEqual({ type: 'language', language: 'python', by: a.provider.user!.id });
+  });
+
+  it('reports run settings changed through the REST API', () => {
+    const server = new FakeServer();
+    const c = client(server);
+    const run_settings = { c_flags: '-O2', cpp_flags: '-std=c++17', sql_setup: 'CREATE TABLE t (x);' };
+    c.socket.fire('session_updated', { title: 'T', expires_at: 'x', has_password: false, run_timeout_seconds: 20, run_settings });
+    expect(c.events).toContainEqual({ type: 'session', title: 'T', expiresAt: 'x', runTimeoutSeconds: 20, runSettings: run_settings });
+  });
+
+  it('keeps only the known string fields of run settings', () => {
+    const server = new FakeServer();
+    const c = client(server);
+    const run_settings = { c_flags: 3, cpp_flags: '-O0', extra: 'x', sql_setup: null } as unknown as RunSettings;
+    c.socket.fire('session_updated', { title: 'T', expires_at: 'x', has_password: false, run_settings });
+    expect(c.events).toContainEqual({ type: 'session', title: 'T', expiresAt: 'x', runSettings: { cpp_flags: '-O0' } });
+  });
+
+  it('ignores run settings that are not an object', () => {
+    const server = new FakeServer();
+    const c = client(server);
+    c.socket.fire('session_updated', { title: 'T', expires_at: 'x', has_password: false, run_settings: '-O2' as unknown as RunSettings });
+    expect(c.events).toContainEqual({ type: 'session', title: 'T', expiresAt: 'x' });
+  });
+
+  it('reports the run settings of the join ack, checked', () => {
+    const server = new FakeServer();
+    server.sessionExtra = { run_settings: { sql_setup: 'CREATE TABLE t (x);', c_flags: ['-O2'] } };
+    const c = client(server);
+    const joined = c.events.find((e) => e.type === 'joined');
+    expect(joined?.type === 'joined' && joined.session.run_settings).toEqual({ sql_setup: 'CREATE TABLE t (x);' });
+  });
+
+  it('drops malformed run settings of the join ack', () => {
+    const server = new FakeServer();
+    server.sessionExtra = { run_settings: null };
+    const c = client(server);
+    const joined = c.events.find((e) => e.type === 'joined');
+    expect(joined?.type === 'joined' && 'run_settings' in joined.session).toBe(false);
   });
 
   it('ends on session_deleted and closes the connection for good', () => {

@@ -2,6 +2,7 @@
 import { create } from 'zustand';
 import type { ConnectionStatus, ProviderEvent } from '../services/collab/provider';
 import type { RunnerState } from '../services/executor/runnerHost';
+import type { RunSettings } from '../types/api';
 import type { ExecutionEvent, User, WireError } from '../types/protocol';
 import { RUN_TIMEOUT_DEFAULT_S } from '../services/executor/protocol';
 import { initialRunsSlice, reduceRunActions, type OutputEntryInput, type RunAction, type RunsSlice } from './runs';
@@ -39,6 +40,8 @@ export interface CollabSessionState {
   notice: Notice | null;
   /** Time limit of one run, in seconds (session setting). */
   runTimeoutSeconds: number;
+  /** Compiler flags and SQL setup of runs (session setting). */
+  runSettings: RunSettings;
   runner: RunnerStatus;
 }
 
@@ -57,6 +60,7 @@ export interface CollabSessionActions {
   appendOutput: (entry: OutputEntryInput) => void;
   clearOutput: () => void;
   setRunTimeout: (seconds: number) => void;
+  setRunSettings: (settings: RunSettings) => void;
   setRunner: (runner: RunnerStatus) => void;
   /** Queues run actions; they are applied together on the next frame. */
   dispatchRun: (action: RunAction) => void;
@@ -78,6 +82,7 @@ export const initialSessionState: SessionState = {
   joinError: null,
   notice: null,
   runTimeoutSeconds: RUN_TIMEOUT_DEFAULT_S,
+  runSettings: {},
   runner: { state: 'unknown', isolated: null, message: null },
 };
 
@@ -100,6 +105,7 @@ export function reduceProviderEvent(state: SessionState, event: ProviderEvent): 
         joinError: null,
       };
       if (typeof event.session.run_timeout_seconds === 'number') next.runTimeoutSeconds = event.session.run_timeout_seconds;
+      if (event.session.run_settings) next.runSettings = event.session.run_settings;
       // Runs of others may have finished while we were away.
       if (!event.firstJoin) Object.assign(next, reduceRunActions(state, [{ type: 'forget_remote' }]));
       return next;
@@ -119,10 +125,12 @@ export function reduceProviderEvent(state: SessionState, event: ProviderEvent): 
       const text = who ? `${who.name} switched the language` : 'The language was changed';
       return { language: event.language, notice: { id: ++noticeId, tone: 'info', text } };
     }
-    case 'session':
-      return event.runTimeoutSeconds === undefined
-        ? { title: event.title, expiresAt: event.expiresAt }
-        : { title: event.title, expiresAt: event.expiresAt, runTimeoutSeconds: event.runTimeoutSeconds };
+    case 'session': {
+      const next: Partial<SessionState> = { title: event.title, expiresAt: event.expiresAt };
+      if (event.runTimeoutSeconds !== undefined) next.runTimeoutSeconds = event.runTimeoutSeconds;
+      if (event.runSettings) next.runSettings = event.runSettings;
+      return next;
+    }
     case 'join_failed':
       return { joinError: event.error };
     case 'ended':
@@ -212,6 +220,7 @@ export const useSessionStore = create<SessionState & CollabSessionActions>()((se
     set((state) => reduceRunActions(state, [{ type: 'clear' }]));
   },
   setRunTimeout: (runTimeoutSeconds) => set({ runTimeoutSeconds }),
+  setRunSettings: (runSettings) => set({ runSettings }),
   setRunner: (runner) => set({ runner }),
   dispatchRun: (action) => {
     pendingRuns.push(action);

@@ -18,6 +18,24 @@ export interface AppConfig {
   runner_url: string | null;
 }
 
+/**
+ * Per-session settings of code runs (interviewer only). Flags replace the
+ * runtime's defaults when present; `sql_setup` runs before the candidate's SQL.
+ */
+export interface RunSettings {
+  /** One line, at most RUN_SETTINGS_LIMITS.flagsChars characters. */
+  c_flags?: string;
+  cpp_flags?: string;
+  /** At most RUN_SETTINGS_LIMITS.sqlSetupBytes of UTF-8. */
+  sql_setup?: string;
+}
+
+/** What the server accepts in `run_settings` (docs/API.md). */
+export const RUN_SETTINGS_LIMITS = {
+  flagsChars: 500,
+  sqlSetupBytes: 32 * 1024,
+} as const;
+
 export interface SessionInfo {
   id: string;
   title: string;
@@ -29,6 +47,8 @@ export interface SessionInfo {
   is_active: boolean;
   /** Time limit of one run (1…300 s); absent from older servers (then 10). */
   run_timeout_seconds?: number;
+  /** Absent from older servers (then `{}`). */
+  run_settings?: RunSettings;
 }
 
 export interface CreatedSession extends SessionInfo {
@@ -53,6 +73,8 @@ export interface UpdateSessionRequest {
   ttl_seconds?: number;
   is_active?: boolean;
   run_timeout_seconds?: number;
+  /** Replaces the whole object. */
+  run_settings?: RunSettings;
 }
 
 export interface ApiErrorBody {

@@ -3,6 +3,7 @@
  * error codes shared with the C server. Binary payloads are Socket.IO binary
  * attachments: we send Uint8Array, the browser receives ArrayBuffer.
  */
+import { RUN_SETTINGS_LIMITS, type RunSettings } from './api';
 
 export const EVENT = {
   join: 'join',
@@ -95,6 +96,8 @@ export interface JoinedSession {
   expires_at: string;
   /** Absent from older servers (then 10). */
   run_timeout_seconds?: number;
+  /** Absent from older servers (then `{}`); the provider checks it with parseRunSettings. */
+  run_settings?: RunSettings;
 }
 
 export interface JoinAckOk {
@@ -215,6 +218,8 @@ export interface SessionUpdated {
   expires_at: string;
   has_password: boolean;
   run_timeout_seconds?: number;
+  /** The provider checks it with parseRunSettings. */
+  run_settings?: RunSettings;
 }
 
 /** Events the server sends, with their listener signatures. */
@@ -241,3 +246,22 @@ export interface ClientToServerEvents {
 
 export const toBytes = (data: Binary): Uint8Array =>
   data instanceof Uint8Array ? data : new Uint8Array(data);
+
+const RUN_SETTINGS_KEYS = ['c_flags', 'cpp_flags', 'sql_setup'] as const;
+
+/**
+ * The `run_settings` of a join ack or `session_updated`: the known string
+ * fields within the server's limits (others dropped); null when not an object.
+ */
+export function parseRunSettings(data: unknown): RunSettings | null {
+  if (!isRecord(data) || Array.isArray(data)) return null;
+  const out: RunSettings = {};
+  for (const key of RUN_SETTINGS_KEYS) {
+    const value = data[key];
+    if (typeof value !== 'string') continue;
+    // In UTF-16 units: never less than what the server accepts.
+    const max = key === 'sql_setup' ? RUN_SETTINGS_LIMITS.sqlSetupBytes : RUN_SETTINGS_LIMITS.flagsChars * 2;
+    if (value.length <= max) out[key] = value;
+  }
+  return out;
+}

@@ -180,4 +180,26 @@ describe('session store: execution events', () => {
     const next = reduceProviderEvent(initialSessionState, { type: 'session', title: 'T', expiresAt: 'x', runTimeoutSeconds: 30 });
     expect(next.runTimeoutSeconds).toBe(30);
   });
+
+  it('takes the run settings from session_updated', () => {
+    const runSettings = { c_flags: '-O2', sql_setup: 'CREATE TABLE t (x);' };
+    const next = reduceProviderEvent(initialSessionState, { type: 'session', title: 'T', expiresAt: 'x', runSettings });
+    expect(next.runSettings).toEqual(runSettings);
+  });
+
+  it('keeps the run settings when session_updated has none', () => {
+    const state = { ...initialSessionState, runSettings: { cpp_flags: '-O2' } };
+    expect(reduceProviderEvent(state, { type: 'session', title: 'T', expiresAt: 'x' }).runSettings).toBeUndefined();
+  });
+
+  it('takes the run settings from the join', () => {
+    const next = reduceProviderEvent(initialSessionState, {
+      type: 'joined',
+      user: ada,
+      participants: [ada],
+      session: { id: 's', title: 'T', language: 'c', expires_at: '2030-01-01T00:00:00.000Z', run_settings: { c_flags: '-std=c11' } },
+      firstJoin: true,
+    });
+    expect(next.runSettings).toEqual({ c_flags: '-std=c11' });
+  });
 });

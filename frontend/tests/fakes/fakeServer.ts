@@ -10,6 +10,7 @@ import type {
   Ack,
   ClientToServerEvents,
   JoinAck,
+  JoinAckOk,
   JoinRequest,
   User,
   WireError,
@@ -113,6 +114,8 @@ export class FakeServer {
   token = 'interviewer-token';
   joinError: WireError | null = null;
   language = 'javascript';
+  /** More fields of the join ack's `session` (e.g. run_settings, possibly malformed). */
+  sessionExtra: Record<string, unknown> = {};
   readonly sockets = new Set<FakeSocket>();
   readonly members = new Map<FakeSocket, Member>();
   readonly heldAcks: Array<() => void> = [];
@@ -203,7 +206,13 @@ export class FakeServer {
           ok: true,
           user,
           participants: [...this.members.values()].map((m) => m.user),
-          session: { id: 'session-1', title: 'Test', language: this.language, expires_at: '2030-01-01T00:00:00.000Z' },
+          session: {
+            id: 'session-1',
+            title: 'Test',
+            language: this.language,
+            expires_at: '2030-01-01T00:00:00.000Z',
+            ...this.sessionExtra,
+          } as JoinAckOk['session'],
           update: asArrayBuffer(Y.encodeStateAsUpdate(this.doc, sv)),
           state_vector: asArrayBuffer(Y.encodeStateVector(this.doc)),
         });

@@ -8,6 +8,7 @@ import { useNow } from '../../hooks/useNow';
 import { usePrefs } from '../../store/prefs';
 import { useSessionStore } from '../../store/session';
 import type { SessionInfo } from '../../types/api';
+import { parseRunSettings } from '../../types/protocol';
 import { formatRemaining } from '../../lib/time';
 import { Button, IconButton } from '../ui/Button';
 import { CheckIcon, ClockIcon, LinkIcon, LockIcon, SettingsIcon } from '../ui/icons';
@@ -95,6 +96,8 @@ export function Workspace({ sessionId, name, password, token, info: initialInfo,
 
   useEffect(() => {
     if (initialInfo?.run_timeout_seconds !== undefined) storeActions().setRunTimeout(initialInfo.run_timeout_seconds);
+    const settings = parseRunSettings(initialInfo?.run_settings);
+    if (settings) storeActions().setRunSettings(settings);
   }, [initialInfo, storeActions]);
 
   const { run: startRun } = execution;
@@ -234,6 +237,8 @@ export function Workspace({ sessionId, name, password, token, info: initialInfo,
             storeActions().setTitle(session.title);
             storeActions().setExpiresAt(session.expires_at);
             if (session.run_timeout_seconds !== undefined) storeActions().setRunTimeout(session.run_timeout_seconds);
+            const settings = parseRunSettings(session.run_settings);
+            if (settings) storeActions().setRunSettings(settings);
           }}
         />
       )}

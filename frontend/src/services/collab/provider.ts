@@ -24,6 +24,7 @@ import {
   type Ack,
   type Binary,
   parseExecutionEvent,
+  parseRunSettings,
   type ExecutionEvent,
   type ExecutionEventOut,
   type JoinAck,
@@ -35,6 +36,7 @@ import {
   type UserLeft,
   type WireError,
 } from '../../types/protocol';
+import type { RunSettings } from '../../types/api';
 import { createSocketIoTransport, type CollabSocket, type SocketFactory } from './transport';
 
 export type ConnectionStatus =
@@ -60,8 +62,8 @@ export type ProviderEvent =
   | { type: 'user_joined'; user: User }
   | { type: 'user_left'; id: string }
   | { type: 'language'; language: string; by: string | null }
-  /** Title or lifetime changed through the REST API. */
-  | { type: 'session'; title: string; expiresAt: string; runTimeoutSeconds?: number }
+  /** Title, lifetime or run settings changed through the REST API. */
+  | { type: 'session'; title: string; expiresAt: string; runTimeoutSeconds?: number; runSettings?: RunSettings }
   /** The server refused the join (wrong password, room full, …). */
   | { type: 'join_failed'; error: WireError }
   /** The session is gone (deleted, expired, ended, unknown). */
@@ -91,6 +93,14 @@ const NON_RETRYABLE_UPDATE_ERRORS: ReadonlySet<string> = new Set([
   SOCKET_ERROR.payloadTooLarge,
   SOCKET_ERROR.documentTooLarge,
 ]);
+
+/** The join ack's session with `run_settings` checked (dropped when malformed). */
+function checkedSession(session: JoinedSession): JoinedSession {
+  if (session.run_settings === undefined) return session;
+  const { run_settings: raw, ...rest } = session;
+  const runSettings = parseRunSettings(raw);
+  return runSettings ? { ...rest, run_settings: runSettings } : rest;
+}
 
 /** True when `local` holds structs that `remote` (a state vector) lacks. */
 function hasStructsMissingFrom(doc: Y.Doc, remote: Uint8Array): boolean {
@@ -316,7 +326,7 @@ export class CollabProvider {
       type: 'joined',
       user: ack.user,
       participants: ack.participants,
-      session: ack.session,
+      session: checkedSession(ack.session),
       firstJoin,
     });
     this.announceAwareness(true);
@@ -429,6 +439,8 @@ export class CollabProvider {
   private readonly onSessionUpdated = (payload: SessionUpdated): void => {
     const event: ProviderEvent = { type: 'session', title: payload.title, expiresAt: payload.expires_at };
     if (typeof payload.run_timeout_seconds === 'number') event.runTimeoutSeconds = payload.run_timeout_seconds;
+    const runSettings = parseRunSettings(payload.run_settings);
+    if (runSettings) event.runSettings = runSettings;
     this.emit(event);
   };
 
