@@ -11,7 +11,7 @@ import { LANGUAGES, SESSION_ID, mockFetch, sessionInfo, type FakeResponse } from
 
 // Monaco does not run in jsdom: a stand-in shows the shared text.
 vi.mock('../src/components/editor/CodeEditor', () => ({
-  default: function StubEditor({ doc, readOnly, language }: CodeEditorProps) {
+  default: function StubEditor({ doc, readOnly, language, markers }: CodeEditorProps) {
     const [text, setText] = useState(doc.getText('code').toString());
     useEffect(() => {
       const ytext = doc.getText('code');
@@ -20,7 +20,12 @@ vi.mock('../src/components/editor/CodeEditor', () => ({
       return () => ytext.unobserve(update);
     }, [doc]);
     return (
-      <div data-testid="code-editor" data-editable={readOnly ? 'false' : 'true'} data-language={language}>
+      <div
+        data-testid="code-editor"
+        data-editable={readOnly ? 'false' : 'true'}
+        data-language={language}
+        data-markers={JSON.stringify(markers ?? [])}
+      >
         {text}
         <button type="button" onClick={() => doc.getText('code').insert(0, 'x')}>
           stub: type x
@@ -36,11 +41,12 @@ function setup(
   getSession: FakeResponse | ((init: RequestInit) => FakeResponse),
   path = `/s/${SESSION_ID}`,
   runnerUrl: string | null = null,
+  languages: unknown[] = LANGUAGES,
 ) {
   window.history.replaceState(null, '', path);
   const server = new FakeServer();
   const fetchMock = mockFetch({
-    'GET /api/languages': { status: 200, body: LANGUAGES },
+    'GET /api/languages': { status: 200, body: languages },
     'GET /api/config': { status: 200, body: { runner_url: runnerUrl } },
     [`GET /api/sessions/${SESSION_ID}`]: typeof getSession === 'function' ? getSession : getSession,
     [`PATCH /api/sessions/${SESSION_ID}`]: (init) => ({
@@ -52,6 +58,21 @@ function setup(
   const user = userEvent.setup();
   const view = render(<SessionPage sessionId={SESSION_ID} socketFactory={server.socket} />);
   return { server, fetchMock, user, view };
+}
+
+/** Answers the runner iframe's handshake; returns the runner's port and what it received. */
+function connectRunner(frame: HTMLIFrameElement) {
+  const connect = vi.spyOn(frame.contentWindow!, 'postMessage').mockImplementation(() => {});
+  act(() => {
+    window.dispatchEvent(
+      new MessageEvent('message', { data: { type: 'pairpad-runner-hello' }, origin: 'http://localhost:8001', source: frame.contentWindow }),
+    );
+  });
+  const port = ((connect.mock.calls[0] as unknown[])[2] as MessagePort[])[0]!;
+  const received: Array<Record<string, unknown>> = [];
+  port.onmessage = (event: MessageEvent) => received.push(event.data as Record<string, unknown>);
+  port.postMessage({ type: 'ready', isolated: true });
+  return { port, received };
 }
 
 beforeEach(() => {
@@ -257,6 +278,44 @@ describe('session page: live', () => {
     expect(run).toHaveAccessibleDescription('Go is not runnable in the browser yet.');
   });
 
+  it('sends the session SQL setup with a SQL run', async () => {
+    usePrefs.setState({ name: 'Ada' });
+    const sqlLanguage = { id: 'sql', name: 'SQL', monaco: 'sql', extension: 'sql', runnable: true, runtime_bytes: 0 };
+    const { server, user } = setup(
+      { status: 200, body: sessionInfo({ language: 'sql', run_settings: { sql_setup: 'CREATE TABLE t (x);', c_flags: '-O2' } }) },
+      `/s/${SESSION_ID}`,
+      'http://localhost:8001/',
+      [...LANGUAGES, sqlLanguage],
+    );
+    server.language = 'sql';
+    await screen.findByTestId('code-editor');
+    const { port, received } = connectRunner((await screen.findByTestId('runner-iframe')) as HTMLIFrameElement);
+    const run = screen.getByRole('button', { name: /Run/u });
+    await waitFor(() => expect(run).toHaveAttribute('aria-disabled', 'false'));
+    await user.click(run);
+    await waitFor(() => expect(received.map((m) => m.type)).toEqual(['run']));
+    expect(received[0]).toMatchObject({ language: 'sql', options: { setup: 'CREATE TABLE t (x);' } });
+    port.close();
+  });
+
+  it('underlines the compiler diagnostics of our run in the editor', async () => {
+    usePrefs.setState({ name: 'Ada' });
+    const { user } = setup({ status: 200, body: sessionInfo() }, `/s/${SESSION_ID}`, 'http://localhost:8001/');
+    await screen.findByTestId('code-editor');
+    const { port, received } = connectRunner((await screen.findByTestId('runner-iframe')) as HTMLIFrameElement);
+    const run = screen.getByRole('button', { name: /Run/u });
+    await waitFor(() => expect(run).toHaveAttribute('aria-disabled', 'false'));
+    await user.click(run);
+    await waitFor(() => expect(received).toHaveLength(1));
+    const diagnostics = [
+      { severity: 'warning', line: 1, column: 5, message: 'unused variable' },
+      { severity: 'error', line: 2, column: 1, message: 'expected ;' },
+    ];
+    port.postMessage({ type: 'finished', nonce: received[0]!.nonce, status: 'error', exitCode: 1, durationMs: 5, diagnostics });
+    await waitFor(() => expect(JSON.parse(screen.getByTestId('code-editor').dataset.markers!)).toEqual(diagnostics));
+    port.close();
+  });
+
   it('creates the sandboxed runner iframe for a runnable language', async () => {
     usePrefs.setState({ name: 'Ada' });
     setup({ status: 200, body: sessionInfo() }, `/s/${SESSION_ID}`, 'http://localhost:8001/');
@@ -272,17 +331,7 @@ describe('session page: live', () => {
     const { server, user } = setup({ status: 200, body: sessionInfo() }, `/s/${SESSION_ID}`, 'http://localhost:8001/');
     await screen.findByTestId('code-editor');
     await user.click(screen.getByRole('button', { name: 'stub: type x' }));
-    const frame = (await screen.findByTestId('runner-iframe')) as HTMLIFrameElement;
-    const connect = vi.spyOn(frame.contentWindow!, 'postMessage').mockImplementation(() => {});
-    act(() => {
-      window.dispatchEvent(
-        new MessageEvent('message', { data: { type: 'pairpad-runner-hello' }, origin: 'http://localhost:8001', source: frame.contentWindow }),
-      );
-    });
-    const port = ((connect.mock.calls[0] as unknown[])[2] as MessagePort[])[0]!;
-    const received: Array<Record<string, unknown>> = [];
-    port.onmessage = (event: MessageEvent) => received.push(event.data as Record<string, unknown>);
-    port.postMessage({ type: 'ready', isolated: true });
+    const { port, received } = connectRunner((await screen.findByTestId('runner-iframe')) as HTMLIFrameElement);
     const run = screen.getByRole('button', { name: /Run/u });
     await waitFor(() => expect(run).toHaveAttribute('aria-disabled', 'false'));
 

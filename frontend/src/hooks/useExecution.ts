@@ -4,7 +4,7 @@ import { api } from '../services/api';
 import type { CollabProvider } from '../services/collab/provider';
 import { isRunnableLanguage, newNonce } from '../services/executor/protocol';
 import { OutputRelay } from '../services/executor/relay';
-import { RunnerHost, type RunEvent, type RunHandle } from '../services/executor/runnerHost';
+import { RunnerHost, runOptionsFor, type RunEvent, type RunHandle } from '../services/executor/runnerHost';
 import { useSessionStore, type RunnerStatus } from '../store/session';
 import type { ExecutionFinished } from '../types/protocol';
 
@@ -186,7 +186,13 @@ export function useExecution(params: ExecutionParams): ExecutionControls {
             type: 'finish',
             runId,
             at: Date.now(),
-            result: { status: event.status, exitCode: event.exitCode, durationMs: event.durationMs, ...(error ? { error } : {}) },
+            result: {
+              status: event.status,
+              exitCode: event.exitCode,
+              durationMs: event.durationMs,
+              ...(error ? { error } : {}),
+              ...(event.diagnostics?.length ? { diagnostics: event.diagnostics } : {}),
+            },
           });
           const shared: Omit<ExecutionFinished, 'run_id' | 'type'> = {
             status: event.status,
@@ -206,6 +212,7 @@ export function useExecution(params: ExecutionParams): ExecutionControls {
         language: lang,
         code: d.getText('code').toString(),
         timeoutMs: store.runTimeoutSeconds * 1000,
+        options: runOptionsFor(lang, store.runSettings),
         onEvent,
       });
       // A run can finish synchronously (e.g. a misconfigured runner URL).

@@ -18,6 +18,14 @@ export const MAX_OUTPUT_CHARS = 2_500_000;
 /** Finished runs remembered (for the latest result and late events). */
 const FINISHED_RUNS_KEPT = 8;
 
+/** A problem to show in the editor: a compiler diagnostic or where a program failed (1-based). */
+export interface CodeMarker {
+  severity: 'error' | 'warning';
+  line: number;
+  column?: number;
+  message: string;
+}
+
 export interface RunErrorInfo {
   message: string;
   /** 1-based line in the shared code. */
@@ -58,6 +66,8 @@ export interface RunResult {
   exitCode: number;
   durationMs: number;
   error?: RunErrorInfo;
+  /** Compiler errors and warnings (our own runs only: they are not shared). */
+  diagnostics?: readonly CodeMarker[];
 }
 
 export interface RunState {
@@ -87,9 +97,11 @@ export interface RunsSlice {
   outputSeq: number;
   /** Entries dropped from the top to stay under the caps. */
   outputDropped: number;
-  /** The last run's uncaught error with a line, shown in the editor. */
-  errorMarker: (RunErrorInfo & { line: number; runId: string }) | null;
+  /** The last run's diagnostics and error position, shown in the editor; cleared when a run starts. */
+  markers: readonly CodeMarker[];
 }
+
+const NO_MARKERS: readonly CodeMarker[] = [];
 
 export const initialRunsSlice: RunsSlice = {
   runs: [],
@@ -97,7 +109,7 @@ export const initialRunsSlice: RunsSlice = {
   output: [],
   outputSeq: 1,
   outputDropped: 0,
-  errorMarker: null,
+  markers: NO_MARKERS,
 };
 
 export type RunAction =
@@ -131,7 +143,7 @@ interface Draft {
   output: OutputEntry[];
   outputSeq: number;
   outputDropped: number;
-  errorMarker: RunsSlice['errorMarker'];
+  markers: readonly CodeMarker[];
   chars: number;
 }
 
@@ -197,6 +209,33 @@ function pruneFinished(d: Draft): void {
   d.runs = d.runs.filter((r) => !drop.has(r.id));
 }
 
+/** Every diagnostic of a result plus its error position, each once. */
+export function resultMarkers(result: RunResult): readonly CodeMarker[] {
+  const out: CodeMarker[] = [];
+  const seen = new Set<string>();
+  const add = (marker: CodeMarker) => {
+    const key = `${marker.severity}:${marker.line}:${marker.column ?? ''}:${marker.message}`;
+    if (seen.has(key)) return;
+    seen.add(key);
+    out.push(marker);
+  };
+  for (const diagnostic of result.diagnostics ?? []) add(diagnostic);
+  const error = result.error;
+  if (error?.line !== undefined) {
+    // A compile failure also reported as the run's error is the same problem.
+    const column = error.column;
+    const same = out.some(
+      (m) =>
+        m.severity === 'error' &&
+        m.line === error.line &&
+        m.message === error.message &&
+        (m.column === undefined || column === undefined || m.column === column),
+    );
+    if (!same) add({ severity: 'error', line: error.line, ...(column !== undefined ? { column } : {}), message: error.message });
+  }
+  return out.length > 0 ? out : NO_MARKERS;
+}
+
 function apply(d: Draft, action: RunAction): void {
   switch (action.type) {
     case 'start': {
@@ -214,7 +253,7 @@ function apply(d: Draft, action: RunAction): void {
         updatedAt: action.at,
       });
       if (action.local) d.localRunId = action.runId;
-      d.errorMarker = null;
+      d.markers = NO_MARKERS;
       pushEntry(d, { kind: 'run', runId: action.runId, name: action.name, language: action.language, local: action.local });
       pruneFinished(d);
       return;
@@ -271,7 +310,8 @@ function apply(d: Draft, action: RunAction): void {
         ...(result.error ? { error: result.error } : {}),
         runId: run.id,
       });
-      if (result.error?.line !== undefined) d.errorMarker = { ...result.error, line: result.error.line, runId: run.id };
+      const markers = resultMarkers(result);
+      if (markers.length > 0) d.markers = markers;
       pruneFinished(d);
       return;
     }
@@ -310,7 +350,7 @@ export function reduceRunActions(state: RunsSlice, actions: readonly RunAction[]
     output: [...state.output],
     outputSeq: state.outputSeq,
     outputDropped: state.outputDropped,
-    errorMarker: state.errorMarker,
+    markers: state.markers,
     chars: totalChars(state.output),
   };
   for (const action of actions) apply(d, action);
@@ -321,7 +361,7 @@ export function reduceRunActions(state: RunsSlice, actions: readonly RunAction[]
     output: d.output,
     outputSeq: d.outputSeq,
     outputDropped: d.outputDropped,
-    errorMarker: d.errorMarker,
+    markers: d.markers,
   };
 }
 

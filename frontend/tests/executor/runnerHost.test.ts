@@ -4,6 +4,7 @@ import {
   LOAD_STALL_MS,
   RunnerHost,
   WATCHDOG_GRACE_MS,
+  runOptionsFor,
   runnerLocation,
   type RunEvent,
   type RunnerInfo,
@@ -93,6 +94,27 @@ describe('runnerLocation', () => {
 
   it('refuses a non-http URL', () => {
     expect(runnerLocation('javascript:alert(1)', APP)).toEqual({ error: 'The runner address must be http or https.' });
+  });
+});
+
+describe('runOptionsFor', () => {
+  const settings = { c_flags: '-O2 -std=c11', cpp_flags: '-std=c++17', sql_setup: 'CREATE TABLE t (x);' };
+
+  it.each([
+    ['c', { compilerFlags: '-O2 -std=c11' }],
+    ['cpp', { compilerFlags: '-std=c++17' }],
+    ['sql', { setup: 'CREATE TABLE t (x);' }],
+    ['python', undefined],
+    ['javascript', undefined],
+    ['go', undefined],
+  ] as const)('maps the settings for %s', (language, expected) => {
+    expect(runOptionsFor(language, settings)).toEqual(expected);
+  });
+
+  it('leaves out empty and absent values', () => {
+    expect(runOptionsFor('c', { c_flags: '  ', sql_setup: 'x' })).toBeUndefined();
+    expect(runOptionsFor('cpp', {})).toBeUndefined();
+    expect(runOptionsFor('sql', { sql_setup: '' })).toBeUndefined();
   });
 });
 
@@ -195,6 +217,24 @@ describe('RunnerHost: runs', () => {
       { type: 'finished', status: 'ok', exitCode: 0, durationMs: 12 },
     ]);
     expect(s.host.running).toBe(false);
+  });
+
+  it('sends the run options with the run', () => {
+    const s = setup();
+    const runner = connect(s);
+    const handle = s.host.run({ language: 'c', code: 'int main(){}', timeoutMs: 1000, options: { compilerFlags: '-O2' }, onEvent: () => {} });
+    expect(runner.received).toEqual([
+      { type: 'run', nonce: handle.nonce, language: 'c', code: 'int main(){}', timeoutMs: 1000, options: { compilerFlags: '-O2' } },
+    ]);
+  });
+
+  it('passes compiler diagnostics on with the result', () => {
+    const s = setup();
+    const runner = connect(s);
+    const { events, handle } = startRun(s);
+    const diagnostics = [{ severity: 'warning', line: 2, column: 5, message: 'unused variable' }];
+    runner.postMessage({ type: 'finished', nonce: handle.nonce, status: 'error', exitCode: 1, durationMs: 3, diagnostics });
+    expect(events).toEqual([{ type: 'finished', status: 'error', exitCode: 1, durationMs: 3, diagnostics }]);
   });
 
   it('ignores messages with another nonce', () => {

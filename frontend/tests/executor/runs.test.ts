@@ -81,20 +81,83 @@ describe('run reducer', () => {
     expect(s.output[1]).toEqual({ id: 2, kind: 'exit', code: 0, durationMs: 12, status: 'ok', runId: 'L' });
   });
 
-  it('sets the error marker from an error with a line', () => {
+  it('marks the line of an error', () => {
     const s = reduce([
       startLocal,
       { type: 'finish', runId: 'L', at: 2, result: { status: 'error', exitCode: 1, durationMs: 1, error: { message: 'NameError', line: 4 } } },
     ]);
-    expect(s.errorMarker).toEqual({ message: 'NameError', line: 4, runId: 'L' });
+    expect(s.markers).toEqual([{ severity: 'error', line: 4, message: 'NameError' }]);
   });
 
-  it('clears the error marker when the next run starts', () => {
+  it('marks every compiler diagnostic with its severity', () => {
+    const diagnostics = [
+      { severity: 'warning' as const, line: 2, column: 7, message: "unused variable 'x'" },
+      { severity: 'error' as const, line: 5, column: 3, message: "use of undeclared identifier 'y'" },
+    ];
+    const s = reduce([startLocal, { type: 'finish', runId: 'L', at: 2, result: { status: 'error', exitCode: 1, durationMs: 1, diagnostics } }]);
+    expect(s.markers).toEqual(diagnostics);
+  });
+
+  it('adds the error position to the diagnostics once', () => {
+    const s = reduce([
+      startLocal,
+      {
+        type: 'finish',
+        runId: 'L',
+        at: 2,
+        result: {
+          status: 'error',
+          exitCode: 1,
+          durationMs: 1,
+          error: { message: "use of undeclared identifier 'y'", line: 5, column: 3 },
+          diagnostics: [
+            { severity: 'error', line: 5, column: 3, message: "use of undeclared identifier 'y'" },
+            { severity: 'error', line: 5, column: 3, message: "use of undeclared identifier 'y'" },
+            { severity: 'warning', line: 1, message: 'w' },
+          ],
+        },
+      },
+    ]);
+    expect(s.markers).toEqual([
+      { severity: 'error', line: 5, column: 3, message: "use of undeclared identifier 'y'" },
+      { severity: 'warning', line: 1, message: 'w' },
+    ]);
+  });
+
+  it('keeps a runtime error at a line that only has a warning', () => {
+    const s = reduce([
+      startLocal,
+      {
+        type: 'finish',
+        runId: 'L',
+        at: 2,
+        result: {
+          status: 'error',
+          exitCode: 1,
+          durationMs: 1,
+          error: { message: 'Segmentation fault', line: 3 },
+          diagnostics: [{ severity: 'warning', line: 3, message: 'unused result' }],
+        },
+      },
+    ]);
+    expect(s.markers).toEqual([
+      { severity: 'warning', line: 3, message: 'unused result' },
+      { severity: 'error', line: 3, message: 'Segmentation fault' },
+    ]);
+  });
+
+  it('clears the markers when the next run starts', () => {
     const failed = reduce([
       startLocal,
-      { type: 'finish', runId: 'L', at: 2, result: { status: 'error', exitCode: 1, durationMs: 1, error: { message: 'E', line: 4 } } },
+      {
+        type: 'finish',
+        runId: 'L',
+        at: 2,
+        result: { status: 'error', exitCode: 1, durationMs: 1, diagnostics: [{ severity: 'error', line: 4, message: 'E' }] },
+      },
     ]);
-    expect(reduce([startRemote], failed).errorMarker).toBeNull();
+    expect(failed.markers).toHaveLength(1);
+    expect(reduce([startRemote], failed).markers).toEqual([]);
   });
 
   it('ignores relayed output for a run of another member', () => {

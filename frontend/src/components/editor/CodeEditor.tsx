@@ -23,7 +23,7 @@ export interface CodeEditorProps {
   /** Read-only until the first sync with the server. */
   readOnly: boolean;
   onRun: () => void;
-  /** Problems to underline (e.g. the line of an uncaught exception); 1-based. */
+  /** Problems to underline (compiler diagnostics, the line of an uncaught exception); 1-based. */
   markers?: readonly EditorMarker[];
   /** Called once, when the editor first becomes editable. */
   onEditable?: () => void;
@@ -32,6 +32,8 @@ export interface CodeEditorProps {
 }
 
 export interface EditorMarker {
+  /** Defaults to error. */
+  severity?: 'error' | 'warning';
   line: number;
   column?: number;
   message: string;
@@ -251,7 +253,7 @@ export default function CodeEditor(props: CodeEditorProps) {
         .map((m) => {
           const startColumn = m.column !== undefined && m.column >= 1 ? m.column : model.getLineFirstNonWhitespaceColumn(m.line) || 1;
           return {
-            severity: monaco.MarkerSeverity.Error,
+            severity: m.severity === 'warning' ? monaco.MarkerSeverity.Warning : monaco.MarkerSeverity.Error,
             message: m.message,
             startLineNumber: m.line,
             startColumn,

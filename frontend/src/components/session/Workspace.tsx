@@ -72,15 +72,8 @@ export function Workspace({ sessionId, name, password, token, info: initialInfo,
   const monacoLanguage = currentLanguage?.monaco ?? language ?? 'plaintext';
   const runner = useSessionStore((s) => s.runner);
   const running = useSessionStore((s) => s.localRunId !== null);
-  const errorMarker = useSessionStore((s) => s.errorMarker);
+  const markers = useSessionStore((s) => s.markers);
   const runReason = runUnavailableReason(runner, languageName(languages, language), languageRunnable, languagesLoaded);
-  const markers = useMemo(
-    () =>
-      errorMarker
-        ? [{ line: errorMarker.line, column: errorMarker.column, message: errorMarker.message }]
-        : [],
-    [errorMarker],
-  );
 
   const execution = useExecution({
     provider: handles?.provider ?? null,

@@ -21,12 +21,15 @@ import {
   newNonce,
   parseRunnerMessage,
   type AppToRunner,
+  type Diagnostic,
   type OutputStream,
+  type RunOptions as RunnerRunOptions,
   type RunStatus,
   type RunnableLanguage,
   type RunnerConnect,
   type SourcePosition,
 } from './protocol';
+import type { RunSettings } from '../../types/api';
 
 /** Extra time the runner gets to report a timeout or a stop before it is torn down. */
 export const WATCHDOG_GRACE_MS = 3000;
@@ -73,13 +76,15 @@ export type RunEvent =
   | { type: 'output'; stream: OutputStream; text: string }
   | { type: 'stdin-request' }
   | { type: 'notice'; message: string }
-  | { type: 'finished'; status: RunStatus; exitCode: number; durationMs: number; error?: RunError };
+  | { type: 'finished'; status: RunStatus; exitCode: number; durationMs: number; error?: RunError; diagnostics?: Diagnostic[] };
 
 export interface RunOptions {
   language: RunnableLanguage;
   code: string;
   /** The program's time limit (the runner enforces it; the watchdog backs it up). */
   timeoutMs: number;
+  /** Session settings for this language (compiler flags, SQL setup); omitted when empty. */
+  options?: RunnerRunOptions;
   onEvent: (event: RunEvent) => void;
 }
 
@@ -119,6 +124,19 @@ interface ActiveRun {
 }
 
 const utf8 = new TextEncoder();
+
+/**
+ * The session's run settings that apply to one language: compiler flags for
+ * C and C++, the setup script for SQL; undefined when none (empty values are
+ * left out, so the runtime keeps its defaults).
+ */
+export function runOptionsFor(language: RunnableLanguage, settings: RunSettings): RunnerRunOptions | undefined {
+  const present = (v: string | undefined) => (v !== undefined && v.trim() !== '' ? v : undefined);
+  const flags = language === 'c' ? present(settings.c_flags) : language === 'cpp' ? present(settings.cpp_flags) : undefined;
+  if (flags) return { compilerFlags: flags };
+  const setup = language === 'sql' ? present(settings.sql_setup) : undefined;
+  return setup ? { setup } : undefined;
+}
 
 /** The runner's origin and the iframe URL, or an error text. */
 export function runnerLocation(runnerUrl: string, appOrigin: string): { origin: string; src: string } | { error: string } {
@@ -199,7 +217,14 @@ export class RunnerHost {
     if ('error' in this.location) {
       this.finish(run, { type: 'finished', status: 'crashed', exitCode: -1, durationMs: 0, error: { message: this.location.error } });
     } else {
-      this.send({ type: 'run', nonce, language: options.language, code: options.code, timeoutMs: options.timeoutMs });
+      this.send({
+        type: 'run',
+        nonce,
+        language: options.language,
+        code: options.code,
+        timeoutMs: options.timeoutMs,
+        ...(options.options ? { options: options.options } : {}),
+      });
       this.arm(run, LOAD_STALL_MS);
     }
     return {
@@ -432,6 +457,7 @@ export class RunnerHost {
           durationMs: message.durationMs,
         };
         if (message.error) finished.error = message.error;
+        if (message.diagnostics) finished.diagnostics = message.diagnostics;
         this.finish(run, finished);
         return;
       }
