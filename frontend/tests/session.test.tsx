@@ -193,6 +193,47 @@ describe('session page: access', () => {
     expect(limit).toHaveAccessibleDescription('A whole number from 1 to 300.');
   });
 
+  it('lets the interviewer set compiler flags and the SQL setup with one PATCH', async () => {
+    usePrefs.setState({ name: 'Ada' });
+    const { fetchMock, user } = setup(
+      { status: 200, body: sessionInfo({ run_settings: { c_flags: '-O2' } }) },
+      `/s/${SESSION_ID}#token=${TOKEN}`,
+    );
+    await screen.findByText('You are the interviewer');
+    await user.click(screen.getByRole('button', { name: 'Session settings' }));
+    const dialog = screen.getByRole('dialog', { name: 'Session settings' });
+    const runs = within(dialog).getByRole('form', { name: 'Code runs' });
+    const cFlags = within(runs).getByRole('textbox', { name: 'C compiler flags' });
+    const cppFlags = within(runs).getByRole('textbox', { name: 'C++ compiler flags' });
+    const sql = within(runs).getByRole('textbox', { name: 'SQL setup' });
+    expect(cFlags).toHaveValue('-O2');
+    expect(cppFlags).toHaveAttribute('placeholder', '-O1 -std=c++20 -Wall -Wextra -fno-exceptions');
+    expect(sql).toHaveAccessibleDescription(/runs before the candidate's SQL in a fresh database/iu);
+    const save = within(runs).getByTestId('run-settings-save');
+    expect(save).toBeDisabled();
+
+    await user.clear(cFlags);
+    await user.type(cppFlags, ' -std=c++17 -O0 ');
+    await user.type(sql, 'CREATE TABLE t (x INTEGER);');
+    await user.click(save);
+    expect(await within(dialog).findByRole('status')).toHaveTextContent('Code run settings saved.');
+    const patches = fetchMock.calls.filter((c) => c.method === 'PATCH');
+    expect(patches).toHaveLength(1);
+    expect(patches[0]!.body).toEqual({ run_settings: { cpp_flags: '-std=c++17 -O0', sql_setup: 'CREATE TABLE t (x INTEGER);' } });
+  });
+
+  it('refuses compiler flags longer than 500 characters', async () => {
+    usePrefs.setState({ name: 'Ada' });
+    const { user } = setup({ status: 200, body: sessionInfo() }, `/s/${SESSION_ID}#token=${TOKEN}`);
+    await screen.findByText('You are the interviewer');
+    await user.click(screen.getByRole('button', { name: 'Session settings' }));
+    const flags = screen.getByTestId('run-settings-c-flags');
+    await user.click(flags);
+    await user.paste('-O'.repeat(251));
+    expect(flags).toHaveAccessibleDescription('At most 500 characters.');
+    expect(screen.getByTestId('run-settings-save')).toBeDisabled();
+  });
+
   it('has no interviewer controls for candidates', async () => {
     usePrefs.setState({ name: 'Grace' });
     setup({ status: 200, body: sessionInfo() });

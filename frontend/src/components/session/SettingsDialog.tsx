@@ -1,11 +1,11 @@
-import { useState, type FormEvent } from 'react';
+import { useId, useState, type FormEvent } from 'react';
 import { ApiError, api } from '../../services/api';
-import type { Language, SessionInfo } from '../../types/api';
+import { RUN_SETTINGS_LIMITS, type Language, type RunSettings, type SessionInfo } from '../../types/api';
 import { formatDate, formatRemaining, LIFETIMES, MAX_TTL_SECONDS } from '../../lib/time';
 import { useRecent } from '../../store/recent';
 import { Modal } from '../ui/Modal';
 import { Button } from '../ui/Button';
-import { SelectField, TextField } from '../ui/Field';
+import { SelectField, TextAreaField, TextField } from '../ui/Field';
 import { RUN_TIMEOUT_MAX_S, RUN_TIMEOUT_MIN_S } from '../../services/executor/protocol';
 
 export interface SettingsDialogProps {
@@ -17,10 +17,51 @@ export interface SettingsDialogProps {
   hasPassword: boolean;
   /** Time limit of one run, in seconds. */
   runTimeoutSeconds: number;
+  /** Compiler flags and SQL setup of runs. */
+  runSettings: RunSettings;
   languages: Language[];
   onClose: () => void;
   onUpdated: (session: SessionInfo) => void;
 }
+
+/** The runtimes' flags when the session sets none (frontend/runner/src/clang.ts). */
+const DEFAULT_C_FLAGS = '-O1 -std=c17 -Wall -Wextra';
+const DEFAULT_CPP_FLAGS = '-O1 -std=c++20 -Wall -Wextra -fno-exceptions';
+
+const utf8 = new TextEncoder();
+
+/** C0 and C1 control characters (the server refuses them in flags). */
+function hasControl(value: string): boolean {
+  for (let i = 0; i < value.length; i++) {
+    const c = value.charCodeAt(i);
+    if (c < 0x20 || (c >= 0x7f && c <= 0x9f)) return true;
+  }
+  return false;
+}
+
+function flagsError(value: string): string | undefined {
+  if (hasControl(value)) return 'Flags go on one line.';
+  if ([...value].length > RUN_SETTINGS_LIMITS.flagsChars) return `At most ${RUN_SETTINGS_LIMITS.flagsChars} characters.`;
+  return undefined;
+}
+
+function sqlSetupError(value: string): string | undefined {
+  if (value.includes('\u0000')) return 'The setup cannot contain a NUL character.';
+  if (utf8.encode(value).length > RUN_SETTINGS_LIMITS.sqlSetupBytes) return `At most ${RUN_SETTINGS_LIMITS.sqlSetupBytes / 1024} KiB.`;
+  return undefined;
+}
+
+/** The `run_settings` to save: trimmed flags, blank fields left out. */
+export function runSettingsBody(cFlags: string, cppFlags: string, sqlSetup: string): RunSettings {
+  const body: RunSettings = {};
+  if (cFlags.trim() !== '') body.c_flags = cFlags.trim();
+  if (cppFlags.trim() !== '') body.cpp_flags = cppFlags.trim();
+  if (sqlSetup.trim() !== '') body.sql_setup = sqlSetup;
+  return body;
+}
+
+const sameRunSettings = (a: RunSettings, b: RunSettings) =>
+  a.c_flags === b.c_flags && a.cpp_flags === b.cpp_flags && a.sql_setup === b.sql_setup;
 
 function errorText(cause: unknown): string {
   if (cause instanceof ApiError) {
@@ -45,6 +86,17 @@ export function SettingsDialog(props: SettingsDialogProps) {
   const runTimeoutValue = Number(runTimeout);
   const runTimeoutValid =
     runTimeout.trim() !== '' && Number.isInteger(runTimeoutValue) && runTimeoutValue >= RUN_TIMEOUT_MIN_S && runTimeoutValue <= RUN_TIMEOUT_MAX_S;
+  const [cFlags, setCFlags] = useState(props.runSettings.c_flags ?? '');
+  const [cppFlags, setCppFlags] = useState(props.runSettings.cpp_flags ?? '');
+  const [sqlSetup, setSqlSetup] = useState(props.runSettings.sql_setup ?? '');
+  const cFlagsError = flagsError(cFlags);
+  const cppFlagsError = flagsError(cppFlags);
+  const sqlError = sqlSetupError(sqlSetup);
+  const runSettings = runSettingsBody(cFlags, cppFlags, sqlSetup);
+  const runSettingsValid = !cFlagsError && !cppFlagsError && !sqlError;
+  const saved = props.runSettings;
+  const runSettingsChanged = !sameRunSettings(runSettings, runSettingsBody(saved.c_flags ?? '', saved.cpp_flags ?? '', saved.sql_setup ?? ''));
+  const codeRunsId = useId();
   const updateRecent = useRecent((s) => s.update);
 
   const patch = async (key: string, body: Parameters<typeof api.updateSession>[2], done: string) => {
@@ -212,6 +264,63 @@ export function SettingsDialog(props: SettingsDialogProps) {
           >
             Save
           </Button>
+        </form>
+
+        <form
+          aria-labelledby={codeRunsId}
+          onSubmit={(e) => {
+            e.preventDefault();
+            if (runSettingsValid) void patch('run_settings', { run_settings: runSettings }, 'Code run settings saved.');
+          }}
+          className="space-y-3"
+        >
+          <div>
+            <h3 id={codeRunsId} className="text-sm font-semibold text-zinc-900 dark:text-white">
+              Code runs
+            </h3>
+            <p className="mt-0.5 text-[13px] text-zinc-500 dark:text-zinc-400">
+              Compiler flags replace the defaults shown; leave a field empty to keep them.
+            </p>
+          </div>
+          <TextField
+            label="C compiler flags"
+            value={cFlags}
+            placeholder={DEFAULT_C_FLAGS}
+            spellCheck={false}
+            autoComplete="off"
+            className="font-mono"
+            onChange={(e) => setCFlags(e.target.value)}
+            error={cFlagsError}
+            data-testid="run-settings-c-flags"
+          />
+          <TextField
+            label="C++ compiler flags"
+            value={cppFlags}
+            placeholder={DEFAULT_CPP_FLAGS}
+            spellCheck={false}
+            autoComplete="off"
+            className="font-mono"
+            onChange={(e) => setCppFlags(e.target.value)}
+            error={cppFlagsError}
+            data-testid="run-settings-cpp-flags"
+          />
+          <TextAreaField
+            label="SQL setup"
+            value={sqlSetup}
+            rows={5}
+            placeholder={"CREATE TABLE users (id INTEGER PRIMARY KEY, name TEXT);\nINSERT INTO users (name) VALUES ('Ada');"}
+            spellCheck={false}
+            className="font-mono"
+            onChange={(e) => setSqlSetup(e.target.value)}
+            error={sqlError}
+            hint="Runs before the candidate's SQL in a fresh database, on every run."
+            data-testid="run-settings-sql-setup"
+          />
+          <div className="flex justify-end">
+            <Button type="submit" disabled={busy !== null || !runSettingsValid || !runSettingsChanged} data-testid="run-settings-save">
+              {busy === 'run_settings' ? 'Saving…' : 'Save run settings'}
+            </Button>
+          </div>
         </form>
 
         {message && (

@@ -61,6 +61,7 @@ export function Workspace({ sessionId, name, password, token, info: initialInfo,
   const title = useSessionStore((s) => s.title) ?? initialInfo?.title ?? 'Session';
   const expiresAt = useSessionStore((s) => s.expiresAt) ?? initialInfo?.expires_at ?? null;
   const runTimeoutSeconds = useSessionStore((s) => s.runTimeoutSeconds);
+  const runSettings = useSessionStore((s) => s.runSettings);
   const storeActions = useSessionStore.getState;
 
   const [info, setInfo] = useState<SessionInfo | null>(initialInfo);
@@ -223,6 +224,7 @@ export function Workspace({ sessionId, name, password, token, info: initialInfo,
           expiresAt={expiresAt}
           hasPassword={hasPassword}
           runTimeoutSeconds={runTimeoutSeconds}
+          runSettings={runSettings}
           languages={languages}
           onClose={() => setSettingsOpen(false)}
           onUpdated={(session) => {
