@@ -139,10 +139,10 @@ test.describe('two participants', () => {
     await expect(run).toHaveAttribute('aria-disabled', 'true');
     await expect(page.getByTestId('stop-button')).toBeDisabled();
     await run.hover();
-    await expect(page.getByRole('tooltip', { name: /Kotlin is not runnable in the browser yet/u })).toBeVisible();
+    await expect(page.getByRole('tooltip', { name: /Kotlin cannot run in the browser: the Kotlin compiler needs a JVM/u })).toBeVisible();
     await page.locator('.monaco-editor .view-lines').click();
     await page.keyboard.press('ControlOrMeta+Enter');
-    await expect(page.getByTestId('notice')).toContainText('Kotlin is not runnable in the browser yet');
+    await expect(page.getByTestId('notice')).toContainText('Kotlin cannot run in the browser: the Kotlin compiler needs a JVM');
     // Ctrl+Enter did not insert a line.
     expect(await editorText(page)).toBe('');
   });

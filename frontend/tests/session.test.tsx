@@ -319,6 +319,17 @@ describe('session page: live', () => {
     expect(run).toHaveAccessibleDescription('Go is not runnable in the browser yet.');
   });
 
+  it('says why Kotlin cannot run', async () => {
+    usePrefs.setState({ name: 'Ada' });
+    const kotlin = { id: 'kotlin', name: 'Kotlin', monaco: 'kotlin', extension: 'kt', runnable: false, runtime_bytes: 0 };
+    const { user } = setup({ status: 200, body: sessionInfo() }, `/s/${SESSION_ID}`, 'http://localhost:8001/', [...LANGUAGES, kotlin]);
+    await screen.findByTestId('code-editor');
+    await user.selectOptions(screen.getByTestId('language-select'), 'kotlin');
+    expect(screen.getByRole('button', { name: /Run/u })).toHaveAccessibleDescription(
+      'Kotlin cannot run in the browser: the Kotlin compiler needs a JVM and has no browser build (see docs/decisions/csharp-java-kotlin.md).',
+    );
+  });
+
   it('sends the session SQL setup with a SQL run', async () => {
     usePrefs.setState({ name: 'Ada' });
     const sqlLanguage = { id: 'sql', name: 'SQL', monaco: 'sql', extension: 'sql', runnable: true, runtime_bytes: 0 };

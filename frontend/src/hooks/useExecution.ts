@@ -36,18 +36,32 @@ export interface ExecutionControls {
   sendStdin: (line: string) => void;
 }
 
-/** Why Run is disabled, in plain words; null when it is enabled. */
 export const CHECKING_RUNNER = 'Checking whether this server runs code…';
 
+const DECISION_DOC = 'docs/decisions/csharp-java-kotlin.md';
+
+/** Languages with no in-browser runtime for a known reason (see DECISION_DOC). */
+const NOT_RUNNABLE_BECAUSE: Readonly<Record<string, string>> = {
+  csharp: `C# cannot run in the browser yet: no maintained C# compiler for the browser is available offline (see ${DECISION_DOC}).`,
+  java: `Java cannot run in the browser yet: no in-browser Java compiler is available offline (see ${DECISION_DOC}).`,
+  kotlin: `Kotlin cannot run in the browser: the Kotlin compiler needs a JVM and has no browser build (see ${DECISION_DOC}).`,
+};
+
+/** Why a language without a browser runtime cannot run, in one sentence. */
+export function notRunnableReason(languageId: string | null, languageName: string): string {
+  return (languageId !== null && NOT_RUNNABLE_BECAUSE[languageId]) || `${languageName || 'This language'} is not runnable in the browser yet.`;
+}
+
+/** Why Run is disabled, in plain words; null when it is enabled. */
 export function runUnavailableReason(
   runner: RunnerStatus,
-  languageName: string,
+  language: { id: string | null; name: string },
   languageRunnable: boolean,
   languagesLoaded = true,
 ): string | null {
   if (runner.state === 'disabled') return 'Running code is turned off on this server.';
   if (!languagesLoaded) return CHECKING_RUNNER;
-  if (!languageRunnable) return `${languageName || 'This language'} is not runnable in the browser yet.`;
+  if (!languageRunnable) return notRunnableReason(language.id, language.name);
   if (runner.state === 'unknown') return CHECKING_RUNNER;
   if (runner.state === 'closed') return 'The code runner is closed.';
   return null;

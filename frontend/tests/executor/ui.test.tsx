@@ -3,7 +3,8 @@ import { act, render, screen } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { Toolbar } from '../../src/components/session/Toolbar';
 import { NOT_ISOLATED_NOTE, OutputPanel, PYTHON_NOTE } from '../../src/components/session/OutputPanel';
-import { useSessionStore, type RunAction } from '../../src/store/session';
+import { runUnavailableReason } from '../../src/hooks/useExecution';
+import { useSessionStore, type RunAction, type RunnerStatus } from '../../src/store/session';
 import { LANGUAGES } from '../fakes/fetch';
 
 function toolbar(props: { runReason?: string | null; running?: boolean } = {}) {
@@ -34,6 +35,30 @@ function runs(...actions: RunAction[]) {
 const startLocal: RunAction = { type: 'start', runId: 'L', local: true, by: 'a', name: 'Ada', language: 'python', at: 1 };
 
 beforeEach(() => useSessionStore.getState().reset());
+
+describe('runUnavailableReason', () => {
+  const ready: RunnerStatus = { state: 'ready', isolated: true, message: null };
+  const reason = (id: string, name: string) => runUnavailableReason(ready, { id, name }, false);
+
+  it.each([
+    ['csharp', 'C#', /^C# cannot run in the browser yet: no maintained C# compiler for the browser is available offline/u],
+    ['java', 'Java', /^Java cannot run in the browser yet: no in-browser Java compiler is available offline/u],
+    ['kotlin', 'Kotlin', /^Kotlin cannot run in the browser: the Kotlin compiler needs a JVM and has no browser build/u],
+  ])('gives the specific reason for %s, pointing to the decision record', (id, name, text) => {
+    expect(reason(id, name)).toMatch(text);
+    expect(reason(id, name)).toContain('(see docs/decisions/csharp-java-kotlin.md).');
+  });
+
+  it('says plainly that another language is not runnable yet', () => {
+    expect(reason('rust', 'Rust')).toBe('Rust is not runnable in the browser yet.');
+  });
+
+  it('puts a server without execution before the language', () => {
+    expect(runUnavailableReason({ state: 'disabled', isolated: null, message: null }, { id: 'kotlin', name: 'Kotlin' }, false)).toBe(
+      'Running code is turned off on this server.',
+    );
+  });
+});
 
 describe('Toolbar', () => {
   it('enables Run when the language is runnable', async () => {

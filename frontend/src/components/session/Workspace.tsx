@@ -74,7 +74,12 @@ export function Workspace({ sessionId, name, password, token, info: initialInfo,
   const runner = useSessionStore((s) => s.runner);
   const running = useSessionStore((s) => s.localRunId !== null);
   const markers = useSessionStore((s) => s.markers);
-  const runReason = runUnavailableReason(runner, languageName(languages, language), languageRunnable, languagesLoaded);
+  const runReason = runUnavailableReason(
+    runner,
+    { id: language, name: languageName(languages, language) },
+    languageRunnable,
+    languagesLoaded,
+  );
 
   const execution = useExecution({
     provider: handles?.provider ?? null,
