@@ -9,8 +9,8 @@ import { fileURLToPath } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
 export const FRONTEND_DIR = resolve(here, '..');
-export const DIST_DIR = join(FRONTEND_DIR, 'dist');
-export const RUNNER_DIR = join(FRONTEND_DIR, 'dist-runner');
+export const DIST_DIR = process.env.PAIRPAD_DIST_DIR ?? join(FRONTEND_DIR, 'dist');
+export const RUNNER_DIR = process.env.PAIRPAD_RUNNER_DIR ?? join(FRONTEND_DIR, 'dist-runner');
 export const PAIRPAD_BIN = process.env.PAIRPAD_BIN ?? resolve(FRONTEND_DIR, '../backend/build/pairpad');
 
 export function checkPrerequisites() {

@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-export const STATE_FILE = join(fileURLToPath(new URL('.', import.meta.url)), '..', 'test-results', '.e2e-server.json');
+export const STATE_FILE =
+  process.env.PAIRPAD_E2E_STATE ?? join(fileURLToPath(new URL('.', import.meta.url)), '..', 'test-results', '.e2e-server.json');
 
 export interface E2EState {
   url: string;
