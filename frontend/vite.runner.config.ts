@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
 import { precompress } from './build/precompress.ts';
+import { addScriptRuntimesJson, scriptRuntimeDefines, scriptRuntimes, scriptRuntimesManifest } from './build/scriptRuntimes.ts';
 import { pyodideManifest, pyodideRuntime, writeRuntimesJson } from './build/runnerRuntimes.ts';
 
 /**
@@ -9,22 +10,31 @@ import { pyodideManifest, pyodideRuntime, writeRuntimesJson } from './build/runn
  * the app, and no runtime of the runner, crosses origins.
  */
 const manifest = pyodideManifest();
+const scripts = scriptRuntimesManifest();
 
 export default defineConfig({
   root: fileURLToPath(new URL('./runner', import.meta.url)),
   base: '/',
   publicDir: false,
   resolve: {
-    // Pyodide's Node-only code paths (dynamic imports of node:fs etc.) are never taken here.
-    alias: [{ find: /^node:.*$/u, replacement: fileURLToPath(new URL('./runner/src/nodeBuiltinStub.ts', import.meta.url)) }],
+    // Pyodide's Node-only code paths (dynamic imports of node:fs etc.) are never taken here; nor are
+    // wasmoon's ('module', 'url').
+    alias: [{ find: /^(?:node:.*|module|url)$/u, replacement: fileURLToPath(new URL('./runner/src/nodeBuiltinStub.ts', import.meta.url)) }],
   },
   plugins: [
     pyodideRuntime(manifest),
-    precompress({ onDone: (outDir, gzipBytes) => writeRuntimesJson(outDir, gzipBytes, manifest) }),
+    scriptRuntimes(scripts),
+    precompress({
+      onDone: async (outDir, gzipBytes) => {
+        await writeRuntimesJson(outDir, gzipBytes, manifest);
+        await addScriptRuntimesJson(outDir, gzipBytes, scripts);
+      },
+    }),
   ],
   define: {
     __PYODIDE_INDEX_PATH__: JSON.stringify(manifest.indexPath),
     __PYODIDE_FILES__: JSON.stringify(manifest.files),
+    ...scriptRuntimeDefines(scripts),
   },
   build: {
     outDir: fileURLToPath(new URL('./dist-runner', import.meta.url)),

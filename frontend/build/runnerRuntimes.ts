@@ -63,7 +63,7 @@ function staticClosure(outDir: string, file: string, seen = new Set<string>()): 
 }
 
 /** Chunks the runner page loads: index.html plus its scripts, styles and preloads. */
-function pageFiles(outDir: string): Set<string> {
+export function pageFiles(outDir: string): Set<string> {
   const html = readFileSync(join(outDir, 'index.html'), 'utf8');
   const files = new Set<string>(['index.html']);
   for (const m of html.matchAll(/(?:src|href)="\/([^"]+)"/gu)) {
@@ -73,7 +73,7 @@ function pageFiles(outDir: string): Set<string> {
 }
 
 /** The worker entry chunk built from `<kind>.worker.ts`. */
-function workerFiles(outDir: string, gzipBytes: ReadonlyMap<string, number>, kind: string): Set<string> {
+export function workerFiles(outDir: string, gzipBytes: ReadonlyMap<string, number>, kind: string): Set<string> {
   const entry = [...gzipBytes.keys()].find((f) => new RegExp(`^assets/${kind}\\.worker-[\\w-]+\\.js$`, 'u').test(f));
   if (!entry) throw new Error(`runtimes.json: no ${kind} worker chunk in the build`);
   return staticClosure(outDir, entry);

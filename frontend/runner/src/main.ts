@@ -20,6 +20,12 @@ function createWorker(kind: WorkerKind): Worker {
       return new Worker(new URL('./ts.worker.ts', import.meta.url), { type: 'module', name: 'pairpad-ts' });
     case 'python':
       return new Worker(new URL('./python.worker.ts', import.meta.url), { type: 'module', name: 'pairpad-python' });
+    case 'lua':
+      return new Worker(new URL('./lua.worker.ts', import.meta.url), { type: 'module', name: 'pairpad-lua' });
+    case 'sql':
+      return new Worker(new URL('./sql.worker.ts', import.meta.url), { type: 'module', name: 'pairpad-sql' });
+    case 'ruby':
+      return new Worker(new URL('./ruby.worker.ts', import.meta.url), { type: 'module', name: 'pairpad-ruby' });
   }
 }
 

@@ -8,7 +8,7 @@ import type { RunnableLanguage } from '../../src/services/executor/protocol';
  */
 
 /** One worker script per kind; C and C++ share the compiler worker. */
-export type WorkerKind = 'js' | 'ts' | 'python';
+export type WorkerKind = 'js' | 'ts' | 'python' | 'lua' | 'sql' | 'ruby';
 
 export interface RuntimeSpec {
   kind: WorkerKind;
@@ -27,12 +27,18 @@ const KINDS: Record<WorkerKind, RuntimeSpec> = {
   js: { kind: 'js', name: 'JavaScript', keepWarm: false, interruptible: false },
   ts: { kind: 'ts', name: 'TypeScript', keepWarm: false, interruptible: false },
   python: { kind: 'python', name: 'Python', keepWarm: true, interruptible: true },
+  lua: { kind: 'lua', name: 'Lua', keepWarm: true, interruptible: false },
+  sql: { kind: 'sql', name: 'SQLite', keepWarm: true, interruptible: false },
+  ruby: { kind: 'ruby', name: 'Ruby', keepWarm: true, interruptible: false },
 };
 
 const LANGUAGE_KINDS: Partial<Record<RunnableLanguage, WorkerKind>> = {
   javascript: 'js',
   typescript: 'ts',
   python: 'python',
+  lua: 'lua',
+  sql: 'sql',
+  ruby: 'ruby',
 };
 
 /** The runtime of a language, or null when this runner build has none. */
