@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
+import { addGoRuntimeJson, goRuntime, loadGoRuntime } from './build/goRuntime.ts';
 import { precompress } from './build/precompress.ts';
 import { addScriptRuntimesJson, scriptRuntimeDefines, scriptRuntimes, scriptRuntimesManifest } from './build/scriptRuntimes.ts';
 import { pyodideManifest, pyodideRuntime, writeRuntimesJson } from './build/runnerRuntimes.ts';
@@ -11,6 +12,7 @@ import { pyodideManifest, pyodideRuntime, writeRuntimesJson } from './build/runn
  */
 const manifest = pyodideManifest();
 const scripts = scriptRuntimesManifest();
+const go = loadGoRuntime();
 
 export default defineConfig({
   root: fileURLToPath(new URL('./runner', import.meta.url)),
@@ -24,10 +26,12 @@ export default defineConfig({
   plugins: [
     pyodideRuntime(manifest),
     scriptRuntimes(scripts),
+    goRuntime(go),
     precompress({
       onDone: async (outDir, gzipBytes) => {
         await writeRuntimesJson(outDir, gzipBytes, manifest);
         await addScriptRuntimesJson(outDir, gzipBytes, scripts);
+        await addGoRuntimeJson(outDir, gzipBytes, go);
       },
     }),
   ],
@@ -35,6 +39,7 @@ export default defineConfig({
     __PYODIDE_INDEX_PATH__: JSON.stringify(manifest.indexPath),
     __PYODIDE_FILES__: JSON.stringify(manifest.files),
     ...scriptRuntimeDefines(scripts),
+    __GO_RUNTIME__: JSON.stringify(go?.manifest ?? null),
   },
   build: {
     outDir: fileURLToPath(new URL('./dist-runner', import.meta.url)),

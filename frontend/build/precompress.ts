@@ -4,7 +4,7 @@ import { brotliCompressSync, constants as zlib, gzipSync } from 'node:zlib';
 import type { Plugin } from 'vite';
 
 /** Files the C server may serve with a `.br`/`.gz` sibling. */
-export const COMPRESSIBLE = /\.(?:js|mjs|css|html|svg|json|wasm|txt|map)$/u;
+export const COMPRESSIBLE = /\.(?:js|mjs|css|html|svg|json|wasm|data|txt|map)$/u;
 /** Smaller files are served as they are. */
 export const COMPRESS_MIN_BYTES = 1024;
 
