@@ -15,7 +15,7 @@ const MONACO = {
 };
 
 const RUNTIMES = {
-  group: ['pyodide', 'pyodide/*', 'sucrase', 'sucrase/*', 'wasmoon', 'sql.js', 'sql.js/*', '@ruby/*'],
+  group: ['pyodide', 'pyodide/*', 'sucrase', 'sucrase/*', '@yowasp/*', '@bjorn3/*', 'wasmoon', 'sql.js', 'sql.js/*', '@ruby/*'],
   message: 'Only the runner (runner/) loads language runtimes; the app talks to it through services/executor/.',
 };
 

@@ -3,7 +3,7 @@ import { defineConfig } from 'vite';
 import { addGoRuntimeJson, goRuntime, loadGoRuntime } from './build/goRuntime.ts';
 import { precompress } from './build/precompress.ts';
 import { addScriptRuntimesJson, scriptRuntimeDefines, scriptRuntimes, scriptRuntimesManifest } from './build/scriptRuntimes.ts';
-import { pyodideManifest, pyodideRuntime, writeRuntimesJson } from './build/runnerRuntimes.ts';
+import { clangBundleBase, clangManifest, clangRuntime, pyodideManifest, pyodideRuntime, writeRuntimesJson } from './build/runnerRuntimes.ts';
 
 /**
  * The runner origin (served by the C server on --runner-port): a sandboxed
@@ -12,6 +12,7 @@ import { pyodideManifest, pyodideRuntime, writeRuntimesJson } from './build/runn
  */
 const manifest = pyodideManifest();
 const scripts = scriptRuntimesManifest();
+const clang = clangManifest();
 const go = loadGoRuntime();
 
 export default defineConfig({
@@ -25,11 +26,12 @@ export default defineConfig({
   },
   plugins: [
     pyodideRuntime(manifest),
+    clangRuntime(clang),
     scriptRuntimes(scripts),
     goRuntime(go),
     precompress({
       onDone: async (outDir, gzipBytes) => {
-        await writeRuntimesJson(outDir, gzipBytes, manifest);
+        await writeRuntimesJson(outDir, gzipBytes, manifest, clang);
         await addScriptRuntimesJson(outDir, gzipBytes, scripts);
         await addGoRuntimeJson(outDir, gzipBytes, go);
       },
@@ -39,6 +41,8 @@ export default defineConfig({
     __PYODIDE_INDEX_PATH__: JSON.stringify(manifest.indexPath),
     __PYODIDE_FILES__: JSON.stringify(manifest.files),
     ...scriptRuntimeDefines(scripts),
+    __CLANG_PATH__: JSON.stringify(clang.path),
+    __CLANG_FILES__: JSON.stringify(clang.files),
     __GO_RUNTIME__: JSON.stringify(go?.manifest ?? null),
   },
   build: {
@@ -52,5 +56,6 @@ export default defineConfig({
   },
   worker: {
     format: 'es',
+    plugins: () => [clangBundleBase(clang)],
   },
 });

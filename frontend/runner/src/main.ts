@@ -26,6 +26,8 @@ function createWorker(kind: WorkerKind): Worker {
       return new Worker(new URL('./sql.worker.ts', import.meta.url), { type: 'module', name: 'pairpad-sql' });
     case 'ruby':
       return new Worker(new URL('./ruby.worker.ts', import.meta.url), { type: 'module', name: 'pairpad-ruby' });
+    case 'clang':
+      return new Worker(new URL('./clang.worker.ts', import.meta.url), { type: 'module', name: 'pairpad-clang' });
     case 'go':
       return new Worker(new URL('./go.worker.ts', import.meta.url), { type: 'module', name: 'pairpad-go' });
   }

@@ -8,7 +8,7 @@ import type { RunnableLanguage } from '../../src/services/executor/protocol';
  */
 
 /** One worker script per kind; C and C++ share the compiler worker. */
-export type WorkerKind = 'js' | 'ts' | 'python' | 'lua' | 'sql' | 'ruby' | 'go';
+export type WorkerKind = 'js' | 'ts' | 'python' | 'clang' | 'lua' | 'sql' | 'ruby' | 'go';
 
 export interface RuntimeSpec {
   kind: WorkerKind;
@@ -30,6 +30,7 @@ const KINDS: Record<WorkerKind, RuntimeSpec> = {
   lua: { kind: 'lua', name: 'Lua', keepWarm: true, interruptible: false },
   sql: { kind: 'sql', name: 'SQLite', keepWarm: true, interruptible: false },
   ruby: { kind: 'ruby', name: 'Ruby', keepWarm: true, interruptible: false },
+  clang: { kind: 'clang', name: 'C/C++ compiler', keepWarm: true, interruptible: false },
   go: { kind: 'go', name: 'Go', keepWarm: true, interruptible: false },
 };
 
@@ -40,6 +41,8 @@ const LANGUAGE_KINDS: Partial<Record<RunnableLanguage, WorkerKind>> = {
   lua: 'lua',
   sql: 'sql',
   ruby: 'ruby',
+  c: 'clang',
+  cpp: 'clang',
   go: 'go',
 };
 
