@@ -1,0 +1,156 @@
+import type { BrowserContext, Page } from '@playwright/test';
+import { expect, openSession, runAndWait, setCode, test } from './helpers';
+
+/**
+ * C and C++ compiled in the runner with clang (WebAssembly) and run under a
+ * WASI shim, against the real server. One browser context for the file: the
+ * compiler (≈27 MB gzip) is downloaded once into its Cache Storage, and every
+ * later page of the file loads it from there.
+ */
+
+const COMPILE_TIMEOUT = 120_000;
+const lastExit = (page: Page) => page.getByTestId('run-exit').last();
+
+let context: BrowserContext;
+test.beforeAll(async ({ browser }) => {
+  context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+});
+test.afterAll(async () => {
+  await context.close();
+});
+
+async function newPage(): Promise<Page> {
+  return context.newPage();
+}
+
+const C_SUM = '#include <stdio.h>\n\nint main(void) {\n  long a, b;\n  if (scanf("%ld %ld", &a, &b) != 2) return 2;\n  printf("sum=%ld\\n", a + b);\n  return 0;\n}\n';
+const CPP_SUM = '#include <iostream>\n\nint main() {\n  long long a, b;\n  std::cin >> a >> b;\n  std::cout << "sum=" << a + b << std::endl;\n}\n';
+
+/** Runs the session's code, typing `line` into the stdin box when the program asks. */
+async function runWithStdin(page: Page, line: string): Promise<void> {
+  await page.getByTestId('run-button').click();
+  const stdin = page.getByTestId('stdin-input');
+  await expect(stdin).toBeVisible({ timeout: COMPILE_TIMEOUT });
+  await stdin.fill(line);
+  await stdin.press('Enter');
+}
+
+for (const lang of [
+  { id: 'c', name: 'C', hello: '#include <stdio.h>\n\nint main(void) {\n  printf("hello from c %d\\n", 6 * 7);\n  return 0;\n}\n', sum: C_SUM },
+  {
+    id: 'cpp',
+    name: 'C++',
+    hello: '#include <iostream>\n\nint main() {\n  std::cout << "hello from cpp " << 6 * 7 << "\\n";\n}\n',
+    sum: CPP_SUM,
+  },
+] as const) {
+  test.describe(`${lang.name} in the browser`, () => {
+    test(`${lang.name}: hello world compiles and runs`, async ({ server }) => {
+      const page = await newPage();
+      await openSession(page, server.url, 'Ada', { language: lang.id });
+      await setCode(page, lang.hello);
+      await page.getByTestId('run-button').click();
+      await expect(lastExit(page)).toContainText('Exited with status 0', { timeout: COMPILE_TIMEOUT });
+      await expect(page.getByTestId('output-panel')).toContainText(`hello from ${lang.id} 42`);
+      await page.close();
+    });
+
+    test(`${lang.name}: reads two numbers from stdin and prints the sum`, async ({ server }) => {
+      const page = await newPage();
+      await openSession(page, server.url, 'Ada', { language: lang.id });
+      await setCode(page, lang.sum);
+      await runWithStdin(page, '40 2');
+      await expect(lastExit(page)).toContainText('Exited with status 0', { timeout: COMPILE_TIMEOUT });
+      await expect(page.getByTestId('output-panel')).toContainText('sum=42');
+      await page.close();
+    });
+
+    test(`${lang.name}: a compile error points at its line`, async ({ server }) => {
+      const page = await newPage();
+      await openSession(page, server.url, 'Ada', { language: lang.id });
+      const code = lang.id === 'c' ? '#include <stdio.h>\n\nint main(void) {\n  int x = 1;\n  printf("%d\\n", y);\n  return x;\n}\n' : '#include <iostream>\n\nint main() {\n  int x = 1;\n  std::cout << y << x;\n}\n';
+      await setCode(page, code);
+      await page.getByTestId('run-button').click();
+      await expect(lastExit(page)).toContainText('Line 5', { timeout: COMPILE_TIMEOUT });
+      await expect(lastExit(page)).toContainText("use of undeclared identifier 'y'");
+      await expect(lastExit(page)).not.toContainText('status 0');
+      await expect(page.getByTestId('output-panel')).toContainText(`main.${lang.id}:5:`);
+      await expect(page.locator('.monaco-editor .squiggly-error')).toHaveCount(1);
+      await page.close();
+    });
+  });
+}
+
+test.describe('C and C++ failures', () => {
+  test('a C infinite loop is stopped by the time limit', async ({ server }) => {
+    const page = await newPage();
+    await openSession(page, server.url, 'Ada', { language: 'c', run_timeout_seconds: 3 });
+    await setCode(page, '#include <stdio.h>\n\nint main(void) {\n  volatile unsigned long n = 0;\n  printf("looping\\n");\n  for (;;) n++;\n}\n');
+    await page.getByTestId('run-button').click();
+    await expect(page.getByTestId('output-panel')).toContainText('looping', { timeout: COMPILE_TIMEOUT });
+    await expect(lastExit(page)).toContainText("Timed out", { timeout: 15_000 });
+    // The compiler comes back warm for the next run.
+    await setCode(page, '#include <stdio.h>\n\nint main(void) {\n  puts("after the loop");\n  return 0;\n}\n');
+    await page.getByTestId('run-button').click();
+    await expect(page.getByTestId('output-panel')).toContainText('after the loop', { timeout: COMPILE_TIMEOUT });
+    await page.close();
+  });
+
+  test('a C null pointer dereference is reported as a crash with a non-zero exit', async ({ server }) => {
+    const page = await newPage();
+    await openSession(page, server.url, 'Ada', { language: 'c' });
+    await setCode(
+      page,
+      '#include <stdio.h>\n#include <stdlib.h>\n\nstruct node { int value; struct node *next; };\n\nint main(void) {\n  struct node *head = rand() < 0 ? malloc(sizeof *head) : NULL;\n  printf("before\\n");\n  printf("%d\\n", head->value);\n  return 0;\n}\n',
+    );
+    const out = await runAndWait(page, COMPILE_TIMEOUT);
+    expect(out).toContain('before');
+    expect(out).toContain('null pointer dereference');
+    await expect(lastExit(page)).toContainText('134');
+    await page.close();
+  });
+
+  test('C++ exceptions are explained instead of failing obscurely', async ({ server }) => {
+    const page = await newPage();
+    await openSession(page, server.url, 'Ada', { language: 'cpp' });
+    await setCode(page, '#include <stdexcept>\n\nint main() {\n  try {\n    throw std::runtime_error("boom");\n  } catch (...) {\n  }\n}\n');
+    const out = await runAndWait(page, COMPILE_TIMEOUT);
+    expect(out).toContain('C++ exceptions are not supported by this in-browser toolchain');
+    await expect(lastExit(page)).toContainText('Line 5');
+    await page.close();
+  });
+});
+
+test('a typical C++ interview solution with <bits/stdc++.h> compiles and runs', async ({ server }) => {
+  const page = await newPage();
+  await openSession(page, server.url, 'Ada', { language: 'cpp' });
+  await setCode(
+    page,
+    [
+      '#include <bits/stdc++.h>',
+      'using namespace std;',
+      '',
+      'int main() {',
+      '  vector<string> words = {"pear", "apple", "fig", "apple", "kiwi", "fig", "apple"};',
+      '  map<string, int> counts;',
+      '  for (const auto& w : words) counts[w]++;',
+      '  vector<pair<string, int>> byCount(counts.begin(), counts.end());',
+      '  sort(byCount.begin(), byCount.end(), [](const auto& a, const auto& b) {',
+      '    return a.second != b.second ? a.second > b.second : a.first < b.first;',
+      '  });',
+      '  for (const auto& [word, n] : byCount) cout << word << ":" << n << " ";',
+      '  cout << "\\n";',
+      '  unordered_set<int> seen;',
+      '  priority_queue<int> pq;',
+      '  for (int x : {5, 1, 9, 1, 7}) if (seen.insert(x).second) pq.push(x);',
+      '  cout << "top=" << pq.top() << " sum=" << accumulate(seen.begin(), seen.end(), 0) << endl;',
+      '}',
+      '',
+    ].join('\n'),
+  );
+  const out = await runAndWait(page, COMPILE_TIMEOUT);
+  expect(out).toContain('apple:3 fig:2 kiwi:1 pear:1');
+  expect(out).toContain('top=9 sum=22');
+  await expect(lastExit(page)).toContainText('Exited with status 0');
+  await page.close();
+});
