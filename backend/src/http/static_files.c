@@ -146,7 +146,8 @@ static bool static__compressible(const char *mime) {
          strncmp(mime, "application/wasm", 16) == 0 ||
          strncmp(mime, "application/manifest", 20) == 0 ||
          strncmp(mime, "image/svg", 9) == 0 ||
-         strncmp(mime, "application/octet-stream", 24) == 0;
+         strncmp(mime, "application/octet-stream", 24) == 0 ||
+         strncmp(mime, "application/x-tar", 17) == 0;
 }
 
 const char *http_static_precompressed(const http_static_file_t *f,

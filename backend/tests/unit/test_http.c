@@ -718,6 +718,13 @@ void test_static_precompressed_variants(void) {
   CHECK_STR(
       http_static_precompressed(&f, pp_bytes_str("br, gzip"), out, sizeof out),
       "gzip");
+  /* tar archives (compiler resources) compress well */
+  test_write_file(dir, "clang/1/res.tar", "TAR");
+  test_write_file(dir, "clang/1/res.tar.br", "BR");
+  CHECK(http_static_resolve(dir, pp_bytes_str("/clang/1/res.tar"), &f) ==
+        HTTP_STATIC_FOUND);
+  CHECK_STR(http_static_precompressed(&f, pp_bytes_str("br"), out, sizeof out),
+            "br");
   /* already-compressed formats are never served with a coding */
   CHECK(http_static_resolve(dir, pp_bytes_str("/logo.png"), &f) ==
         HTTP_STATIC_FOUND);
