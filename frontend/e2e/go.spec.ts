@@ -77,4 +77,30 @@ test.describe('Go in the browser', () => {
     await expect(lastExit(page)).toContainText('Line 9');
     await expect(lastExit(page)).toContainText('panic: runtime error: index out of range [5] with length 3');
   });
+
+  test('a deadlock is reported by the Go runtime instead of hanging', async ({ page, server }) => {
+    await openSession(page, server.url, 'Ada', { language: 'go' });
+    await setGo(page, 'package main\n\nimport "fmt"\n\nfunc main() {\n\tch := make(chan int)\n\tfmt.Println(<-ch)\n}\n');
+    const out = await runAndWait(page, FIRST_RUN_MS);
+    expect(out).toContain('fatal error: all goroutines are asleep - deadlock!');
+    await expect(lastExit(page)).toContainText('status 2');
+    await expect(lastExit(page)).toContainText('Line 7');
+  });
+
+  test('a deadlock in a program without imports is reported too', async ({ page, server }) => {
+    await openSession(page, server.url, 'Ada', { language: 'go' });
+    await setGo(page, 'package main\n\nfunc main() {\n\tch := make(chan int)\n\t<-ch\n}\n');
+    await runAndWait(page, FIRST_RUN_MS);
+    await expect(lastExit(page)).toContainText('status 2');
+    await expect(lastExit(page)).toContainText('fatal error: all goroutines are asleep - deadlock!');
+  });
+
+  test('importing a package the runner does not ship says which ones it has', async ({ page, server }) => {
+    await openSession(page, server.url, 'Ada', { language: 'go' });
+    await setGo(page, 'package main\n\nimport "net/http"\n\nfunc main() {\n\thttp.Get("x")\n}\n');
+    await runAndWait(page, FIRST_RUN_MS);
+    await expect(lastExit(page)).toContainText('Line 3');
+    await expect(lastExit(page)).toContainText('package net/http is not available');
+    await expect(page.getByTestId('output-panel')).toContainText('container/heap');
+  });
 });

@@ -47,11 +47,15 @@ function mount(fs: MemFs): void {
   scope.path = { resolve: (...parts: string[]) => parts.reduce((acc, p) => resolvePath(acc, p), fs.cwd) };
 }
 
+const DEADLOCK = 'fatal error: all goroutines are asleep - deadlock!';
+
 /**
  * Runs one Go wasm module to its exit and returns the exit code. A program
  * that goes idle with no timer pending can never wake up again (nothing
- * outside calls into it): it is told so, as Node's wasm_exec does, and Go
- * reports the deadlock and exits.
+ * outside calls into it). When it has syscall/js (whose event handler knows
+ * the signal), it is told so as Node's wasm_exec does, and Go prints the
+ * deadlock with its goroutines and exits 2; a program without it gets the
+ * same fatal error line from here.
  */
 async function execute(Go: GoClass, module: WebAssembly.Module, argv: string[], fs: MemFs): Promise<number> {
   const go = new Go();
@@ -61,15 +65,27 @@ async function execute(Go: GoClass, module: WebAssembly.Module, argv: string[], 
   go.exit = (code) => {
     exitCode = code;
   };
+  const hasEventHandler = WebAssembly.Module.imports(module).some((i) => i.name.startsWith('syscall/js.'));
+  let deadlocked = (): void => {};
+  const deadlock = new Promise<void>((resolve) => {
+    deadlocked = resolve;
+  });
   mount(fs);
   const instance = await WebAssembly.instantiate(module, go.importObject);
   const watch = setInterval(() => {
     if (go.exited || go._scheduledTimeouts.size > 0) return;
-    go._pendingEvent = { id: 0 };
-    go._resume();
+    if (hasEventHandler) {
+      go._pendingEvent = { id: 0 };
+      go._resume();
+      return;
+    }
+    clearInterval(watch);
+    fs.writeSync(2, new TextEncoder().encode(`${DEADLOCK}\n`));
+    exitCode = 2;
+    deadlocked();
   }, DEADLOCK_CHECK_MS);
   try {
-    await go.run(instance);
+    await Promise.race([go.run(instance), deadlock]);
   } finally {
     clearInterval(watch);
   }
