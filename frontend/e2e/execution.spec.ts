@@ -131,6 +131,39 @@ test.describe('running code in the browser', () => {
     expect(await typingLatency(page, ' ')).toBeLessThan(100);
   });
 
+  test('a fork bomb of nested workers is refused and the next run works', async ({ page, server }) => {
+    await openSession(page, server.url, 'Ada', { language: 'javascript' });
+    await setCode(
+      page,
+      [
+        'const src = "for (;;) new Worker(location.href)";',
+        'const url = URL.createObjectURL(new Blob([src], { type: "text/javascript" }));',
+        'for (;;) new Worker(url);',
+      ].join('\n'),
+    );
+    await runAndWait(page);
+    await expect(lastExit(page)).toContainText('Line 3: Error: Programs cannot start Workers here');
+    await setCode(page, 'console.log("alive", 1 + 1);');
+    await page.getByTestId('run-button').click();
+    await expect(page.getByTestId('output-panel')).toContainText('alive 2');
+  });
+
+  test('Python cannot start Workers through the js module', async ({ page, server }) => {
+    await openSession(page, server.url, 'Ada', { language: 'python' });
+    await setCode(page, 'import js\ntry:\n    js.Worker.new("x.js")\nexcept Exception as e:\n    print("refused:", "cannot start Workers" in str(e))\n');
+    expect(await runAndWait(page, 60_000)).toContain('refused: True');
+  });
+
+  test('a Python memory bomb ends in MemoryError and the session survives', async ({ page, server }) => {
+    await openSession(page, server.url, 'Ada', { language: 'python', run_timeout_seconds: 30 });
+    await setCode(page, 'chunks = []\nwhile True:\n    chunks.append(bytearray(64 * 1024 * 1024))\n');
+    await runAndWait(page, 60_000);
+    await expect(lastExit(page)).toContainText('MemoryError');
+    await setCode(page, 'print("alive", 1 + 1)');
+    await page.getByTestId('run-button').click();
+    await expect(page.getByTestId('output-panel')).toContainText('alive 2', { timeout: 30_000 });
+  });
+
   test('a JavaScript exception names its line and marks it in the editor', async ({ page, server }) => {
     await openSession(page, server.url, 'Ada', { language: 'javascript' });
     await setCode(page, 'const a = 1;\nconsole.log(a);\nnull.boom;\n');

@@ -3,7 +3,7 @@ import { formatArgs, inspect } from './inspect';
 import { OutputBatcher } from './outputBatcher';
 import { cleanStack, userFramePosition } from './stack';
 import { waitForStdin } from './stdin';
-import { serveWorker, type WorkerHost } from './workerHost';
+import { forbidNestedWorkers, serveWorker, type WorkerHost } from './workerHost';
 
 /**
  * The JavaScript/TypeScript run worker. A worker runs exactly one program
@@ -282,6 +282,7 @@ function runProgram(host: WorkerHost, msg: WorkerRun, options: JsWorkerOptions):
 
 /** Entry point of js.worker.ts and ts.worker.ts. */
 export function startJsWorker(options: JsWorkerOptions): void {
+  forbidNestedWorkers();
   let ran = false;
   serveWorker((msg, host) => {
     if (msg.type !== 'run' || ran) return;

@@ -3,7 +3,7 @@ import type { WorkerRun } from '../../src/services/executor/protocol';
 import { OutputBatcher } from './outputBatcher';
 import { pythonErrorPosition } from './stack';
 import { waitForStdin } from './stdin';
-import { serveWorker, type WorkerHost } from './workerHost';
+import { forbidNestedWorkers, serveWorker, type WorkerHost } from './workerHost';
 
 /**
  * The Python run worker: Pyodide, loaded once from the runner origin and kept
@@ -241,6 +241,8 @@ async function run(host: WorkerHost, msg: WorkerRun): Promise<void> {
   });
 }
 
+// Python programs reach JS globals through `import js`.
+forbidNestedWorkers();
 // Runs are serialized: the runner page sends the next one only after `done`.
 let queue: Promise<void> = Promise.resolve();
 serveWorker((msg, host) => {

@@ -36,6 +36,26 @@ function parseRunnerToWorker(data: unknown): RunnerToWorker | null {
   return null;
 }
 
+export const NESTED_WORKERS_MESSAGE =
+  'Programs cannot start Workers here: the sandbox runs each program in one worker, so that a stop or the time limit always ends all of it.';
+
+/**
+ * Removes the Worker constructors from a run worker's global scope before
+ * user code runs. A program that spawns workers which spawn workers (a fork
+ * bomb) would otherwise starve the machine's cores, and with them the app's
+ * own main thread; nested workers are not reachable any other way from a
+ * worker scope.
+ */
+export function forbidNestedWorkers(scope: typeof globalThis = globalThis): void {
+  for (const name of ['Worker', 'SharedWorker'] as const) {
+    if (!(name in scope)) continue;
+    const refuse = function (): never {
+      throw new Error(NESTED_WORKERS_MESSAGE);
+    };
+    Object.defineProperty(scope, name, { value: refuse, configurable: false, writable: false, enumerable: false });
+  }
+}
+
 /**
  * Worker side of the handshake: waits for `init` on the worker's default
  * channel (once), then talks only over the transferred port. The port's

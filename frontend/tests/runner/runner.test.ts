@@ -352,3 +352,15 @@ describe('Runner: runtimes of this build', () => {
     expect(last()).toMatchObject({ type: 'finished', nonce: 'n1', status: 'error', diagnostics });
   });
 });
+
+describe('forbidNestedWorkers', () => {
+  it('replaces Worker with a constructor that refuses, for good', async () => {
+    const { forbidNestedWorkers, NESTED_WORKERS_MESSAGE } = await import('../../runner/src/workerHost');
+    const scope = { Worker: function FakeWorker() {} } as unknown as typeof globalThis;
+    forbidNestedWorkers(scope);
+    expect(() => new (scope.Worker as unknown as new () => unknown)()).toThrow(NESTED_WORKERS_MESSAGE);
+    expect(() => {
+      (scope as unknown as { Worker: unknown }).Worker = () => undefined;
+    }).toThrow(TypeError);
+  });
+});
