@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
@@ -58,8 +59,13 @@ export interface ClangManifest {
   version: string;
   /** Path of the toolchain directory on the runner origin, with trailing slash. */
   path: string;
-  /** Raw (decoded) byte sizes. */
-  files: { name: string; bytes: number }[];
+  /** Raw (decoded) byte sizes and hex SHA-256 of the raw bytes (checked on Cache Storage hits). */
+  files: { name: string; bytes: number; sha256: string }[];
+}
+
+/** Hex SHA-256 of a file (what the runner checks a stored or downloaded copy against). */
+export function fileSha256(path: string): string {
+  return createHash('sha256').update(readFileSync(path)).digest('hex');
 }
 
 export function clangManifest(): ClangManifest {
@@ -68,7 +74,7 @@ export function clangManifest(): ClangManifest {
   return {
     version,
     path: `/clang/${version}/`,
-    files: CLANG_FILES.map((name) => ({ name, bytes: statSync(join(CLANG_DIR, name)).size })),
+    files: CLANG_FILES.map((name) => ({ name, bytes: statSync(join(CLANG_DIR, name)).size, sha256: fileSha256(join(CLANG_DIR, name)) })),
   };
 }
 

@@ -3,7 +3,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import type { Plugin } from 'vite';
-import { pageFiles, workerFiles } from './runnerRuntimes.ts';
+import { fileSha256, pageFiles, workerFiles } from './runnerRuntimes.ts';
 
 /**
  * The WebAssembly files of the Lua (wasmoon), SQL (sql.js) and Ruby
@@ -30,6 +30,8 @@ export interface ScriptRuntimeFile {
   url: string;
   /** Raw size: what a streamed reader of the file counts (progress totals). */
   bytes: number;
+  /** Hex SHA-256 of the raw bytes (checked on Cache Storage hits). */
+  sha256: string;
   /** Where the build copies it from. */
   source: string;
 }
@@ -38,7 +40,7 @@ export type ScriptLanguage = 'lua' | 'sql' | 'ruby';
 export type ScriptRuntimesManifest = Record<ScriptLanguage, ScriptRuntimeFile[]>;
 
 function file(url: string, source: string): ScriptRuntimeFile {
-  return { url, bytes: statSync(source).size, source };
+  return { url, bytes: statSync(source).size, sha256: fileSha256(source), source };
 }
 
 export function scriptRuntimesManifest(): ScriptRuntimesManifest {
@@ -53,9 +55,9 @@ export function scriptRuntimesManifest(): ScriptRuntimesManifest {
   };
 }
 
-/** What the workers get at build time (`__LUA_FILES__` …): URL and raw size of each file. */
+/** What the workers get at build time (`__LUA_FILES__` …): URL, raw size and SHA-256 of each file. */
 export function scriptRuntimeDefines(manifest: ScriptRuntimesManifest): Record<string, string> {
-  const pick = (files: ScriptRuntimeFile[]) => JSON.stringify(files.map(({ url, bytes }) => ({ url, bytes })));
+  const pick = (files: ScriptRuntimeFile[]) => JSON.stringify(files.map(({ url, bytes, sha256 }) => ({ url, bytes, sha256 })));
   return { __LUA_FILES__: pick(manifest.lua), __SQL_FILES__: pick(manifest.sql), __RUBY_FILES__: pick(manifest.ruby) };
 }
 

@@ -14,7 +14,7 @@ import {
   type ClangLanguage,
 } from './clang';
 import { OutputBatcher } from './outputBatcher';
-import { RuntimeCache } from './runtimeCache';
+import { RuntimeCache, type RuntimeFile } from './runtimeCache';
 import { waitForStdin } from './stdin';
 import { runWasi } from './wasiProgram';
 import { serveWorker, type WorkerHost } from './workerHost';
@@ -29,7 +29,7 @@ import { serveWorker, type WorkerHost } from './workerHost';
  */
 
 declare const __CLANG_PATH__: string;
-declare const __CLANG_FILES__: { name: string; bytes: number }[];
+declare const __CLANG_FILES__: RuntimeFile[];
 
 type Commands = typeof ClangCommands;
 
@@ -51,8 +51,9 @@ function load(host: WorkerHost): Promise<Toolchain> {
     });
     await cache.prefetch(__CLANG_FILES__, (loaded, total) => host.send({ type: 'progress', loaded, total }));
     // The toolchain fetches its files itself (captured when its module is
-    // evaluated, below): hand it the stored copies. Only this worker's own
-    // code runs here; compiled programs see WASI, not JavaScript.
+    // evaluated, below): hand it the stored copies, checked against the
+    // build's SHA-256 (a file outside the build's list is refused). Only this
+    // worker's own code runs here; compiled programs see WASI, not JavaScript.
     self.fetch = (input: RequestInfo | URL, init?: RequestInit) => {
       const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
       return cache.owns(url) ? cache.response(url) : realFetch(input, init);

@@ -3,7 +3,7 @@ import { formatCompilerOutput, GO_USER_FILE, GO_WORK_DIR, parseGoDiagnostics, pa
 import { MemFs, resolvePath, StdinReader } from './goFs';
 import { GO_COMPILER, GO_LINKER, GO_STD, GO_WASM_EXEC, type GoRuntimeManifest } from './goManifest';
 import { OutputBatcher } from './outputBatcher';
-import { RUNTIME_CACHE_NAME, RuntimeCache } from './runtimeCache';
+import { RUNTIME_CACHE_NAME, RuntimeCache, sha256 } from './runtimeCache';
 import { waitForStdin } from './stdin';
 import { serveWorker, type WorkerHost } from './workerHost';
 
@@ -99,11 +99,6 @@ interface Toolchain {
   std: Uint8Array;
   manifest: GoRuntimeManifest;
   batcher: OutputBatcher;
-}
-
-async function sha256(bytes: Uint8Array<ArrayBuffer>): Promise<string> {
-  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes));
-  return Array.from(digest, (b) => b.toString(16).padStart(2, '0')).join('');
 }
 
 /**

@@ -116,7 +116,8 @@ async function newVm(): Promise<RubyVM> {
 }
 
 async function load(host: WorkerHost): Promise<void> {
-  // 30 MB raw: the HTTP cache does not keep it between pages, Cache Storage does.
+  // 30 MB raw: the HTTP cache does not keep it between pages, Cache Storage does (checked against
+  // the build's SHA-256: any program this origin runs can write there).
   const file = __RUBY_FILES__[0]!;
   const url = new URL(file.url, self.location.href);
   const base = new URL('.', url).href;
@@ -126,7 +127,7 @@ async function load(host: WorkerHost): Promise<void> {
     now: () => performance.now(),
   });
   const name = url.href.slice(base.length);
-  await cache.prefetch([{ name, bytes: file.bytes }], (loaded, total) => host.send({ type: 'progress', loaded, total }));
+  await cache.prefetch([{ name, bytes: file.bytes, sha256: file.sha256 }], (loaded, total) => host.send({ type: 'progress', loaded, total }));
   rubyModule = await WebAssembly.compileStreaming(cache.response(cache.url(name)));
   spare = newVm();
   await spare;

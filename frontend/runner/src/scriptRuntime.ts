@@ -13,6 +13,8 @@ import { serveWorker, type WorkerHost } from './workerHost';
 export interface RuntimeFile {
   url: string;
   bytes: number;
+  /** Hex SHA-256 of the raw bytes (from the build). */
+  sha256: string;
 }
 
 const PROGRESS_INTERVAL_MS = 100;
