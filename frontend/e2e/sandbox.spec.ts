@@ -179,3 +179,61 @@ test.describe('user code cannot reach the app', () => {
     expect(serverLog(server.logFile)).not.toContain(m);
   });
 });
+
+test.describe('compiled and scripting runtimes cannot reach the app either', () => {
+  test("Go's syscall/js cannot fetch from the app", async ({ page, server }) => {
+    const m = marker();
+    await openSession(page, server.url, 'Ada', { language: 'go' });
+    await setCode(
+      page,
+      [
+        'package main',
+        '',
+        'import (',
+        '    "fmt"',
+        '    "syscall/js"',
+        ')',
+        '',
+        'func main() {',
+        '    done := make(chan string)',
+        '    ok := js.FuncOf(func(js.Value, []js.Value) any { done <- "REACHED"; return nil })',
+        '    fail := js.FuncOf(func(js.Value, []js.Value) any { done <- "blocked"; return nil })',
+        `    js.Global().Call("fetch", "${server.url}/api/sessions/${m}").Call("then", ok, fail)`,
+        '    fmt.Println("fetch:", <-done)',
+        '}',
+        '',
+      ].join('\n'),
+    );
+    const out = await runAndWait(page, 90_000);
+    expect(out).toContain('fetch: blocked');
+    await page.waitForTimeout(1000);
+    expect(serverLog(server.logFile)).not.toContain(m);
+  });
+
+  test('Ruby cannot fetch from the app', async ({ page, server }) => {
+    const m = marker();
+    await openSession(page, server.url, 'Ada', { language: 'ruby' });
+    await setCode(
+      page,
+      [
+        'begin',
+        '  require "js"',
+        'rescue LoadError',
+        '  puts "js: unavailable"',
+        '  exit 0',
+        'end',
+        'begin',
+        `  JS.global.fetch("${server.url}/api/sessions/${m}")`,
+        '  puts "fetch: started"',
+        'rescue => e',
+        '  puts "fetch: refused #{e.class}"',
+        'end',
+      ].join('\n'),
+    );
+    const out = await runAndWait(page, 90_000);
+    // ruby.wasm's JS bridge can call fetch; the runner's CSP stops the request before it leaves.
+    expect(out).toContain('fetch: started');
+    await page.waitForTimeout(1000);
+    expect(serverLog(server.logFile)).not.toContain(m);
+  });
+});
