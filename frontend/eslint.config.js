@@ -55,7 +55,7 @@ export default tseslint.config(
     rules: { 'no-restricted-imports': ['error', { patterns: [SOCKET_IO, MONACO] }] },
   },
   {
-    files: ['vite.config.ts', 'vite.runner.config.ts', 'build/**/*.ts', 'playwright.config.ts', 'e2e/**/*.{ts,mjs,js}', 'eslint.config.js'],
+    files: ['vite.config.ts', 'vite.runner.config.ts', 'vite-plugins/**/*.ts', 'playwright.config.ts', 'e2e/**/*.{ts,mjs,js}', 'eslint.config.js'],
     languageOptions: { globals: { ...globals.node } },
     // Playwright fixtures call `use`, which is not React's hook.
     rules: { 'react-hooks/rules-of-hooks': 'off' },

@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
 import react from '@vitejs/plugin-react';
 import tailwindcss from '@tailwindcss/vite';
-import { precompress } from './build/precompress.ts';
+import { precompress } from './vite-plugins/precompress.ts';
 
 const target = process.env.PAIRPAD_URL ?? 'http://localhost:8000';
 

@@ -1,9 +1,9 @@
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
-import { addGoRuntimeJson, goRuntime, loadGoRuntime } from './build/goRuntime.ts';
-import { precompress } from './build/precompress.ts';
-import { addScriptRuntimesJson, scriptRuntimeDefines, scriptRuntimes, scriptRuntimesManifest } from './build/scriptRuntimes.ts';
-import { clangBundleBase, clangManifest, clangRuntime, pyodideManifest, pyodideRuntime, writeRuntimesJson } from './build/runnerRuntimes.ts';
+import { addGoRuntimeJson, goRuntime, loadGoRuntime } from './vite-plugins/goRuntime.ts';
+import { precompress } from './vite-plugins/precompress.ts';
+import { addScriptRuntimesJson, scriptRuntimeDefines, scriptRuntimes, scriptRuntimesManifest } from './vite-plugins/scriptRuntimes.ts';
+import { clangBundleBase, clangManifest, clangRuntime, pyodideManifest, pyodideRuntime, writeRuntimesJson } from './vite-plugins/runnerRuntimes.ts';
 
 /**
  * The runner origin (served by the C server on --runner-port): a sandboxed

@@ -6,7 +6,7 @@
 # linker), and GOROOT's wasm_exec.js.
 #
 # Output: frontend/.go-runtime/ (git-ignored), read by the runner build
-# (frontend/build/goRuntime.ts). Skipped when it already exists for the same
+# (frontend/vite-plugins/goRuntime.ts). Skipped when it already exists for the same
 # Go version and the same version of this script.
 #
 #   PAIRPAD_SKIP_GO=1   build without Go (the runner then cannot run Go)

@@ -1,6 +1,6 @@
 /**
  * What the runner build knows about the Go toolchain it ships (written by
- * build/goRuntime.ts from scripts/build-go-runtime.sh's output, read by
+ * vite-plugins/goRuntime.ts from scripts/build-go-runtime.sh's output, read by
  * go.worker.ts): where the files live and how the standard-library packages
  * are laid out in `std.data`.
  */
