@@ -3,6 +3,7 @@
 #define PP_HTTP_INTERNAL_H
 
 #include <libwebsockets.h>
+#include <uv.h>
 
 #include "http/cors.h"
 #include "http/realtime.h"
@@ -30,6 +31,11 @@ struct http_server {
   http_mount_t mounts[HTTP_MAX_MOUNTS];
   int n_mounts;
   http_ws_t *websockets; /* live WebSocket connections */
+  http_ws_t *dirty;      /* WebSockets with bytes queued since the last flush */
+  /* Flush the dirty outboxes once per loop turn: after the I/O callbacks
+   * (check) and before the loop sleeps (prepare, for timer callbacks). */
+  uv_prepare_t *flush_prepare;
+  uv_check_t *flush_check;
 };
 
 /* realtime.c */
@@ -40,6 +46,8 @@ void http__rt_ws_established(http_ws_t *ws);
 int http__rt_ws_receive(http_ws_t *ws, const void *in, size_t len);
 int http__rt_ws_writeable(http_ws_t *ws);
 void http__rt_ws_closed(http_ws_t *ws);
+/* Writes every outbox that got bytes since the last call. */
+void http__rt_ws_flush_all(http_server_t *srv);
 
 /* Routes an /api request to its handler (api.c). */
 void http__api_dispatch(http_request_t *req);

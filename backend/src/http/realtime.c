@@ -14,6 +14,7 @@
 
 #include "http/internal.h"
 #include "http/realtime.h"
+#include "http/ws_outbox.h"
 #include "util/error.h"
 #include "util/log.h"
 
@@ -26,12 +27,9 @@
 #define RT_WS_RX_PAUSE (HTTP_WS_MAX_OUTBOUND / 2)
 #define RT_WS_RX_RESUME (HTTP_WS_MAX_OUTBOUND / 4)
 
-typedef struct ws_frame {
-  struct ws_frame *next;
-  bool binary;
-  size_t len;
-  unsigned char buf[]; /* LWS_PRE headroom, then the payload */
-} ws_frame_t;
+/* At most this much is handed to lws per write: what the kernel does not
+ * take, lws copies into its own buffer until the socket drains. */
+#define RT_WS_WRITE_CHUNK (256u * 1024u)
 
 struct http_ws {
   http_ws_t *prev, *next; /* the server's list of live WebSockets */
@@ -42,8 +40,9 @@ struct http_ws {
   pp_buf_t rx;
   bool rx_binary;
   bool rx_too_large;
-  ws_frame_t *q_head, *q_tail;
-  size_t q_bytes;
+  http_ws_outbox_t out;
+  http_ws_t *dirty_next; /* the server's list of outboxes to flush */
+  bool dirty;
   bool close_requested;
   bool rx_paused;  /* lws_rx_flow_control(wsi, 0) is in effect */
   bool overflowed; /* the queue hit its cap; the connection is being killed */
@@ -201,6 +200,7 @@ int http__rt_ws_filter(http_server_t *srv, struct lws *wsi, http_ws_t **out) {
   eio_query_parse(pp_bytes_str(query), &ws->query);
   lws_get_peer_simple(wsi, ws->addr, sizeof ws->addr);
   pp_buf_init(&ws->rx, m->max_payload);
+  http_ws_outbox_init(&ws->out, LWS_PRE, HTTP_WS_MAX_OUTBOUND);
   /* link */
   ws->next = srv->websockets;
   if (srv->websockets)
@@ -255,33 +255,74 @@ int http__rt_ws_receive(http_ws_t *ws, const void *in, size_t len) {
   return 0;
 }
 
-/* Writes queued frames while the socket takes them: one wake-up can flush a
- * relay and several acks, instead of one poll round per frame. */
-#define RT_WS_FRAMES_PER_WAKEUP 64
+/* Kills a connection whose socket failed, from outside its callbacks. */
+static void rt__ws_kill(http_ws_t *ws) {
+  ws->overflowed = true;
+  ws->close_requested = true;
+  http_ws_outbox_consume(&ws->out, http_ws_outbox_pending(&ws->out));
+  lws_set_timeout(ws->wsi, PENDING_TIMEOUT_USER_OK, LWS_TO_KILL_ASYNC);
+}
 
-int http__rt_ws_writeable(http_ws_t *ws) {
-  for (int i = 0; ws->q_head && i < RT_WS_FRAMES_PER_WAKEUP; i++) {
-    if (i && lws_send_pipe_choked(ws->wsi))
+/* Writes the outbox straight to the socket: all the frames queued since
+ * the last flush go out in one send(), with no poll round trip. Only when
+ * lws still holds bytes the kernel refused does it wait for POLLOUT (the
+ * WRITEABLE callback flushes again). Returns -1 when the socket failed. */
+static int rt__ws_flush(http_ws_t *ws) {
+  size_t n;
+  unsigned char *p;
+  while ((p = http_ws_outbox_peek(&ws->out, &n)) != NULL) {
+    if (lws_partial_buffered(ws->wsi)) {
+      lws_callback_on_writable(ws->wsi);
       break;
-    ws_frame_t *f = ws->q_head;
-    ws->q_head = f->next;
-    if (!ws->q_head)
-      ws->q_tail = NULL;
-    ws->q_bytes -= f->len;
-    int n = lws_write(ws->wsi, f->buf + LWS_PRE, f->len,
-                      f->binary ? LWS_WRITE_BINARY : LWS_WRITE_TEXT);
-    free(f);
-    if (n < 0)
+    }
+    if (n > RT_WS_WRITE_CHUNK)
+      n = RT_WS_WRITE_CHUNK;
+    /* Frames are complete and unmasked, so they go out as raw bytes. */
+    int w = lws_write(ws->wsi, p, n, LWS_WRITE_RAW);
+    if (w < 0)
       return -1;
+    if (w == 0) {
+      lws_callback_on_writable(ws->wsi);
+      break;
+    }
+    http_ws_outbox_consume(&ws->out, (size_t)w);
   }
-  if (ws->rx_paused && !ws->close_requested && ws->q_bytes < RT_WS_RX_RESUME) {
+  if (ws->rx_paused && !ws->close_requested &&
+      http_ws_outbox_pending(&ws->out) < RT_WS_RX_RESUME) {
     ws->rx_paused = false;
     lws_rx_flow_control(ws->wsi, 1);
   }
-  if (ws->q_head) {
-    lws_callback_on_writable(ws->wsi);
-    return 0;
+  return 0;
+}
+
+void http__rt_ws_flush_all(http_server_t *srv) {
+  http_ws_t *ws;
+  while ((ws = srv->dirty) != NULL) {
+    srv->dirty = ws->dirty_next;
+    ws->dirty_next = NULL;
+    ws->dirty = false;
+    if (!ws->overflowed && rt__ws_flush(ws) != 0)
+      rt__ws_kill(ws);
   }
+}
+
+static void rt__ws_undirty(http_ws_t *ws) {
+  if (!ws->dirty)
+    return;
+  http_ws_t **pp = &ws->srv->dirty;
+  while (*pp && *pp != ws)
+    pp = &(*pp)->dirty_next;
+  if (*pp)
+    *pp = ws->dirty_next;
+  ws->dirty = false;
+  ws->dirty_next = NULL;
+}
+
+int http__rt_ws_writeable(http_ws_t *ws) {
+  if (rt__ws_flush(ws) != 0)
+    return -1;
+  if (http_ws_outbox_pending(&ws->out))
+    return 0; /* flush asked for the next POLLOUT */
   if (ws->close_requested) {
     lws_close_reason(ws->wsi,
                      ws->conn ? LWS_CLOSE_STATUS_NORMAL
@@ -292,17 +333,6 @@ int http__rt_ws_writeable(http_ws_t *ws) {
   return 0;
 }
 
-static void rt__ws_free_queue(http_ws_t *ws) {
-  ws_frame_t *f = ws->q_head;
-  while (f) {
-    ws_frame_t *next = f->next;
-    free(f);
-    f = next;
-  }
-  ws->q_head = ws->q_tail = NULL;
-  ws->q_bytes = 0;
-}
-
 static void rt__ws_unlink_free(http_ws_t *ws) {
   http_server_t *srv = ws->srv;
   if (ws->prev)
@@ -311,7 +341,8 @@ static void rt__ws_unlink_free(http_ws_t *ws) {
     srv->websockets = ws->next;
   if (ws->next)
     ws->next->prev = ws->prev;
-  rt__ws_free_queue(ws);
+  rt__ws_undirty(ws);
+  http_ws_outbox_free(&ws->out);
   pp_buf_free(&ws->rx);
   free(ws);
 }
@@ -323,41 +354,35 @@ void http__rt_ws_closed(http_ws_t *ws) {
   rt__ws_unlink_free(ws);
 }
 
+/* Queues one message; the loop flushes every touched outbox once per turn
+ * (http__rt_ws_flush_all), so what one wake-up produces for a connection
+ * leaves in one write. */
 static int rt__ws_send(void *handle, const char *data, size_t len,
                        bool binary) {
   http_ws_t *ws = handle;
   if (ws->close_requested)
     return 0;
-  if (ws->q_bytes + len > HTTP_WS_MAX_OUTBOUND) {
+  int rc = http_ws_outbox_frame(&ws->out, binary, data, len);
+  if (rc == PP_ETOOLARGE) {
     pp_logf(PP_LOG_WARN, "websocket outbound queue full", " addr=%s bytes=%zu",
-            ws->addr, ws->q_bytes);
+            ws->addr, http_ws_outbox_pending(&ws->out));
     /* The peer is not reading: a graceful close would wait behind the
      * queue for a drain that does not come, so drop the queue and kill the
      * connection at once (lws reports LWS_CALLBACK_CLOSED as usual). */
-    ws->overflowed = true;
-    ws->close_requested = true;
-    rt__ws_free_queue(ws);
-    lws_set_timeout(ws->wsi, PENDING_TIMEOUT_USER_OK, LWS_TO_KILL_ASYNC);
+    rt__ws_kill(ws);
     return PP_ETOOLARGE;
   }
-  ws_frame_t *f = malloc(sizeof *f + LWS_PRE + len);
-  if (!f)
-    return PP_ENOMEM;
-  f->next = NULL;
-  f->binary = binary;
-  f->len = len;
-  memcpy(f->buf + LWS_PRE, data, len);
-  if (ws->q_tail)
-    ws->q_tail->next = f;
-  else
-    ws->q_head = f;
-  ws->q_tail = f;
-  ws->q_bytes += len;
-  if (!ws->rx_paused && ws->q_bytes > RT_WS_RX_PAUSE) {
+  if (rc)
+    return rc;
+  if (!ws->rx_paused && http_ws_outbox_pending(&ws->out) > RT_WS_RX_PAUSE) {
     ws->rx_paused = true;
     lws_rx_flow_control(ws->wsi, 0);
   }
-  lws_callback_on_writable(ws->wsi);
+  if (!ws->dirty) {
+    ws->dirty = true;
+    ws->dirty_next = ws->srv->dirty;
+    ws->srv->dirty = ws;
+  }
   return 0;
 }
 

@@ -600,6 +600,39 @@ static void http__lws_log(int level, const char *line) {
           " detail=%s", q);
 }
 
+static void http__flush_on_prepare(uv_prepare_t *h) {
+  http__rt_ws_flush_all(h->data);
+}
+
+static void http__flush_on_check(uv_check_t *h) {
+  http__rt_ws_flush_all(h->data);
+}
+
+static void http__free_handle(uv_handle_t *h) { free(h); }
+
+/* Starts the per-turn outbox flush; unreferenced, so it never keeps the
+ * loop alive by itself. */
+static int http__start_flush(http_server_t *srv, uv_loop_t *loop) {
+  srv->flush_prepare = calloc(1, sizeof *srv->flush_prepare);
+  srv->flush_check = calloc(1, sizeof *srv->flush_check);
+  if (!srv->flush_prepare || !srv->flush_check) {
+    free(srv->flush_prepare);
+    free(srv->flush_check);
+    srv->flush_prepare = NULL;
+    srv->flush_check = NULL;
+    return PP_ENOMEM;
+  }
+  uv_prepare_init(loop, srv->flush_prepare);
+  uv_check_init(loop, srv->flush_check);
+  srv->flush_prepare->data = srv;
+  srv->flush_check->data = srv;
+  uv_prepare_start(srv->flush_prepare, http__flush_on_prepare);
+  uv_check_start(srv->flush_check, http__flush_on_check);
+  uv_unref((uv_handle_t *)srv->flush_prepare);
+  uv_unref((uv_handle_t *)srv->flush_check);
+  return 0;
+}
+
 int http_server_start(uv_loop_t *loop, const http_deps_t *deps,
                       http_server_t **out, char *err, size_t errsz) {
   *out = NULL;
@@ -609,8 +642,8 @@ int http_server_start(uv_loop_t *loop, const http_deps_t *deps,
   srv->deps = *deps;
   srv->id_prefix = randombytes_random();
   srv->cors = http_cors_new(deps->cfg->cors_origins);
-  if (!srv->cors) {
-    free(srv);
+  if (!srv->cors || http__start_flush(srv, loop) != 0) {
+    http_server_free(srv);
     return PP_ENOMEM;
   }
   for (size_t i = 0; i < pp_assets_api_count; i++) {
@@ -704,6 +737,12 @@ int http_server_runner_port(const http_server_t *srv) {
 void http_server_free(http_server_t *srv) {
   if (!srv)
     return;
+  /* Stopped first: connections closing below must not be flushed. */
+  if (srv->flush_prepare)
+    uv_close((uv_handle_t *)srv->flush_prepare, http__free_handle);
+  if (srv->flush_check)
+    uv_close((uv_handle_t *)srv->flush_check, http__free_handle);
+  srv->dirty = NULL;
   if (srv->context)
     lws_context_destroy(srv->context);
 

@@ -78,7 +78,13 @@
   X(runs_cap_stored_and_relayed_output)                                        \
   X(runs_rate_limit_refills)                                                   \
   X(store_sqlite_runs)                                                         \
-  X(store_postgres_runs)
+  X(store_postgres_runs)                                                       \
+  X(ws_frame_header_lengths)                                                   \
+  X(ws_outbox_joins_frames_in_order)                                           \
+  X(ws_outbox_keeps_headroom_before_pending_bytes)                             \
+  X(ws_outbox_partial_consume_then_drain)                                      \
+  X(ws_outbox_refuses_beyond_max_unchanged)                                    \
+  X(ws_outbox_returns_large_buffers_when_drained)
 
 /* Prints the context set by test_ctx (test_support.c) before a failure. */
 void test_print_ctx(void);
