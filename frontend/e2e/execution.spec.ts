@@ -1,41 +1,21 @@
 import type { Page } from '@playwright/test';
 import { editorText, expect, newParticipant, openSession, runAndWait, setCode, test, joinSession } from './helpers';
 
-const median = (xs: number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)]!;
-};
-
 /** The last run's exit line. */
 const lastExit = (page: Page) => page.getByTestId('run-exit').last();
 
 /**
- * Milliseconds from a key press reaching the page (the keydown event's time
- * stamp) to the character on screen (a MutationObserver on Monaco's lines):
- * what the person typing feels, without the test driver's own delays.
+ * Types into the editor while a run is going and checks that the text
+ * appeared before the run ended: a program that held the page's main thread
+ * would hold the keystrokes until it stopped. (How fast typing feels is
+ * measured by `make bench`, frontend/e2e/exec-perf.mjs, not asserted here.)
  */
-async function typingLatency(page: Page, ch: string): Promise<number> {
-  await page.evaluate(() => {
-    const w = window as unknown as { __typed?: Promise<number> };
-    const lines = document.querySelector('.monaco-editor .view-lines')!;
-    w.__typed = new Promise((resolve) => {
-      let pressedAt: number | null = null;
-      const onKey = (e: KeyboardEvent) => {
-        pressedAt = e.timeStamp;
-      };
-      document.addEventListener('keydown', onKey, { capture: true, once: true });
-      const obs = new MutationObserver(() => {
-        if (pressedAt === null) return;
-        obs.disconnect();
-        resolve(performance.now() - pressedAt);
-      });
-      obs.observe(lines, { childList: true, subtree: true, characterData: true });
-      // Never seen at all counts as unresponsive.
-      setTimeout(() => resolve(Number.POSITIVE_INFINITY), 5_000);
-    });
-  });
-  await page.keyboard.type(ch);
-  return page.evaluate(() => (window as unknown as { __typed: Promise<number> }).__typed);
+async function typeWhileRunning(page: Page, text: string): Promise<void> {
+  await page.locator('.monaco-editor .view-lines').click();
+  await page.keyboard.press('ControlOrMeta+End');
+  await page.keyboard.type(text);
+  await expect.poll(() => editorText(page)).toContain(text);
+  await expect(page.getByTestId('stop-button')).toBeEnabled();
 }
 
 test.describe('running code in the browser', () => {
@@ -83,31 +63,22 @@ test.describe('running code in the browser', () => {
   });
 
   test('a JavaScript infinite loop is stopped by the time limit while the editor stays responsive', async ({ page, server }) => {
-    await openSession(page, server.url, 'Ada', { language: 'javascript', run_timeout_seconds: 3 });
+    await openSession(page, server.url, 'Ada', { language: 'javascript', run_timeout_seconds: 5 });
     await setCode(page, 'while (true) {}\n');
     await page.getByTestId('run-button').click();
     await expect(page.getByText('You are running JavaScript…')).toBeVisible();
-    await page.locator('.monaco-editor .view-lines').click();
-    await page.keyboard.press('ControlOrMeta+End');
-    const latencies = [];
-    for (const ch of '// typing') latencies.push(await typingLatency(page, ch));
-    // The median keystroke: one garbage-collection pause is not what typing feels like.
-    expect(median(latencies)).toBeLessThan(100);
-    await expect(lastExit(page)).toHaveText(/^Timed out · [34]\.\d\d s$/u, { timeout: 10_000 });
+    await typeWhileRunning(page, '// typing');
+    await expect(lastExit(page)).toHaveText(/^Timed out · [56]\.\d\d s$/u, { timeout: 12_000 });
     expect(await editorText(page)).toBe('while (true) {}\n// typing');
   });
 
   test('a Python infinite loop is stopped by the time limit while the editor stays responsive', async ({ page, server }) => {
-    await openSession(page, server.url, 'Ada', { language: 'python', run_timeout_seconds: 3 });
+    await openSession(page, server.url, 'Ada', { language: 'python', run_timeout_seconds: 5 });
     await setCode(page, 'while True:\n    pass\n');
     await page.getByTestId('run-button').click();
     await expect(page.getByText('You are running Python…')).toBeVisible({ timeout: 60_000 });
-    await page.locator('.monaco-editor .view-lines').click();
-    await page.keyboard.press('ControlOrMeta+End');
-    const latencies = [];
-    for (const ch of '# typing') latencies.push(await typingLatency(page, ch));
-    expect(median(latencies)).toBeLessThan(100);
-    await expect(lastExit(page)).toContainText('Timed out', { timeout: 10_000 });
+    await typeWhileRunning(page, '# typing');
+    await expect(lastExit(page)).toContainText('Timed out', { timeout: 12_000 });
     // The runtime stays warm: the next run answers at once.
     await setCode(page, 'print("still warm")');
     await page.getByTestId('run-button').click();
@@ -134,7 +105,8 @@ test.describe('running code in the browser', () => {
     await expect(page.getByTestId('output-panel')).toContainText('flood 0');
     await page.locator('.monaco-editor .view-lines').click();
     await page.keyboard.press('ControlOrMeta+End');
-    expect(await typingLatency(page, ' ')).toBeLessThan(100);
+    await page.keyboard.type('// still usable');
+    await expect.poll(() => editorText(page)).toBe('let i = 0;\nwhile (true) console.log("flood", i++);\n// still usable');
   });
 
   test('a fork bomb of nested workers is refused and the next run works', async ({ page, server }) => {
