@@ -357,12 +357,12 @@ void http__rt_ws_closed(http_ws_t *ws) {
 /* Queues one message; the loop flushes every touched outbox once per turn
  * (http__rt_ws_flush_all), so what one wake-up produces for a connection
  * leaves in one write. */
-static int rt__ws_send(void *handle, const char *data, size_t len,
+static int rt__ws_send(void *handle, pp_bytes_t head, pp_bytes_t body,
                        bool binary) {
   http_ws_t *ws = handle;
   if (ws->close_requested)
     return 0;
-  int rc = http_ws_outbox_frame(&ws->out, binary, data, len);
+  int rc = http_ws_outbox_frame(&ws->out, binary, head, body);
   if (rc == PP_ETOOLARGE) {
     pp_logf(PP_LOG_WARN, "websocket outbound queue full", " addr=%s bytes=%zu",
             ws->addr, http_ws_outbox_pending(&ws->out));

@@ -67,20 +67,25 @@ static int outbox__reserve(http_ws_outbox_t *o, size_t extra) {
   return 0;
 }
 
-int http_ws_outbox_frame(http_ws_outbox_t *o, bool binary, const void *payload,
-                         size_t n) {
+int http_ws_outbox_frame(http_ws_outbox_t *o, bool binary, pp_bytes_t head,
+                         pp_bytes_t body) {
+  if (head.len > o->max || body.len > o->max - head.len)
+    return PP_ETOOLARGE;
+  size_t n = head.len + body.len;
   unsigned char header[10];
   size_t hlen = http_ws_frame_header(header, binary, n);
   size_t pending = o->len - o->head;
-  if (n > o->max || hlen + n > o->max - pending)
+  if (hlen + n > o->max - pending)
     return PP_ETOOLARGE;
   int rc = outbox__reserve(o, hlen + n);
   if (rc)
     return rc;
   unsigned char *end = o->mem + o->headroom + o->len;
   memcpy(end, header, hlen);
-  if (n)
-    memcpy(end + hlen, payload, n);
+  if (head.len)
+    memcpy(end + hlen, head.ptr, head.len);
+  if (body.len)
+    memcpy(end + hlen + head.len, body.ptr, body.len);
   o->len += hlen + n;
   return 0;
 }

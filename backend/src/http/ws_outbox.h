@@ -9,6 +9,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "util/bytes.h"
+
 typedef struct {
   unsigned char *mem; /* owned: headroom bytes, then the buffer */
   size_t headroom;    /* bytes kept free before any pending byte */
@@ -19,11 +21,11 @@ typedef struct {
 } http_ws_outbox_t;
 
 void http_ws_outbox_init(http_ws_outbox_t *o, size_t headroom, size_t max);
-/* Appends one unmasked server frame (FIN set; text or binary). Returns 0,
- * PP_ETOOLARGE (pending bytes would pass max) or PP_ENOMEM; on error the
- * outbox is unchanged. */
-int http_ws_outbox_frame(http_ws_outbox_t *o, bool binary, const void *payload,
-                         size_t n);
+/* Appends one unmasked server frame (FIN set; text or binary) whose payload
+ * is head followed by body. Returns 0, PP_ETOOLARGE (pending bytes would
+ * pass max) or PP_ENOMEM; on error the outbox is unchanged. */
+int http_ws_outbox_frame(http_ws_outbox_t *o, bool binary, pp_bytes_t head,
+                         pp_bytes_t body);
 size_t http_ws_outbox_pending(const http_ws_outbox_t *o);
 /* The pending bytes (at least `headroom` writable bytes precede them), or
  * NULL when there are none. */

@@ -216,19 +216,10 @@ static int eio__send_packet(eio_socket_t *s, eio_packet_type_t type,
   if (s->transport == TRANSPORT_WEBSOCKET) {
     if (srv->transport_gone)
       return PP_EINVAL;
-    int rc;
-    if (binary) {
-      rc = srv->tr->ws_send(s->ws->ws, data.ptr, data.len, true);
-    } else {
-      pp_buf_t f;
-      pp_buf_init(&f, data.len + 16);
-      if (eio_encode_frame(&f, type, data)) {
-        pp_buf_free(&f);
-        return PP_ENOMEM;
-      }
-      rc = srv->tr->ws_send(s->ws->ws, f.data, f.len, false);
-      pp_buf_free(&f);
-    }
+    /* A text packet is its type digit, then its data (eio_encode_frame). */
+    char digit = (char)('0' + (int)type);
+    int rc = srv->tr->ws_send(s->ws->ws, pp_bytes(&digit, binary ? 0 : 1), data,
+                              binary);
     if (rc) {
       eio__close(s, "outbound queue full", false);
       return PP_ETOOLARGE;
@@ -532,7 +523,7 @@ void *eio_ws_open(eio_server_t *srv, void *ws, const eio_query_t *q,
   s->ws = c;
   char hs[256];
   int n = eio__handshake(s, hs, sizeof hs);
-  if (srv->tr->ws_send(ws, hs, (size_t)n, false)) {
+  if (srv->tr->ws_send(ws, pp_bytes("", 0), pp_bytes(hs, (size_t)n), false)) {
     eio__close(s, "outbound queue full", false);
     return c;
   }
@@ -547,7 +538,8 @@ static void eio__probe_message(ws_conn_t *c, pp_bytes_t data, bool binary) {
   eio_server_t *srv = c->srv;
   if (!binary && !c->probe_answered && pp_bytes_eq(data, "2probe")) {
     c->probe_answered = true;
-    if (srv->tr->ws_send(c->ws, "3probe", 6, false)) {
+    if (srv->tr->ws_send(c->ws, pp_bytes("", 0), pp_bytes("3probe", 6),
+                         false)) {
       eio__close(s, "outbound queue full", false);
       return;
     }

@@ -30,9 +30,11 @@ typedef struct {
   /* Answers a polling request (GET or POST) exactly once. */
   void (*http_reply)(void *req, int status, const char *content_type,
                      const char *body, size_t len);
-  /* Queues a WebSocket message; returns 0, or non-zero when the outbound
-   * queue is over its cap (the server then closes the socket). */
-  int (*ws_send)(void *ws, const char *data, size_t len, bool binary);
+  /* Queues a WebSocket message whose payload is head followed by body (an
+   * Engine.IO packet type and its data, without copying them together);
+   * returns 0, or non-zero when the outbound queue is over its cap (the
+   * server then closes the socket). */
+  int (*ws_send)(void *ws, pp_bytes_t head, pp_bytes_t body, bool binary);
   /* Closes a WebSocket after flushing what is queued. The HTTP layer still
    * reports eio_ws_closed for it afterwards. */
   void (*ws_close)(void *ws);

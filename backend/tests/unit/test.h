@@ -84,7 +84,8 @@
   X(ws_outbox_keeps_headroom_before_pending_bytes)                             \
   X(ws_outbox_partial_consume_then_drain)                                      \
   X(ws_outbox_refuses_beyond_max_unchanged)                                    \
-  X(ws_outbox_returns_large_buffers_when_drained)
+  X(ws_outbox_returns_large_buffers_when_drained)                              \
+  X(ws_outbox_frame_payload_is_head_then_body)
 
 /* Prints the context set by test_ctx (test_support.c) before a failure. */
 void test_print_ctx(void);
