@@ -171,7 +171,9 @@ static void persist__codes(collab_persist_t *p, batch_t *b) {
     bool seen = false;
     for (size_t i = 0; i < b->ncodes && !seen; i++)
       seen = strcmp(b->codes[i].session_id, j->session_id) == 0;
-    if (seen || persist__more_queued(p, j->session_id))
+    /* The cheap question first: most batches refresh no `code` at all. */
+    if (seen || p->code(p->code_ctx, j->session_id, NULL) != 0 ||
+        persist__more_queued(p, j->session_id))
       continue;
     pp_buf_t *buf = &b->code_bufs[b->ncodes];
     pp_buf_init(buf, (size_t)-1 / 4);

@@ -22,7 +22,7 @@ typedef void (*collab_persist_cb)(void *ctx, int status);
 typedef void (*collab_persist_load_cb)(void *ctx, int status, store_doc_t *doc);
 /* Appends the current text of session_id to out (for the `code` column);
  * returns non-zero to leave `code` alone in this batch (no live document,
- * or refreshed recently). */
+ * or refreshed recently). With out NULL, only says whether it would. */
 typedef int (*collab_persist_code_fn)(void *ctx, const char *session_id,
                                       pp_buf_t *out);
 

@@ -406,6 +406,8 @@ static int rooms__code(void *ctx, const char *session_id, pp_buf_t *out) {
   int64_t now = pp_mono_ms();
   if (now - room->code_written_ms < ROOMS_CODE_REFRESH_MS)
     return PP_EINVAL; /* stays dirty: a later batch or the unload writes it */
+  if (!out)
+    return 0;
   int rc = collab_doc_text(room->doc, out);
   if (!rc) {
     room->code_written_ms = now;
