@@ -9,6 +9,7 @@
 #include "http/realtime.h"
 #include "http/request.h"
 #include "http/server.h"
+#include "http/static_files.h"
 
 typedef struct http_ws http_ws_t;
 
@@ -54,6 +55,18 @@ void http__api_dispatch(http_request_t *req);
 /* Serves a front-end file or its fallback (server.c). Returns the lws
  * callback result. */
 int http__static_serve(http_request_t *req);
+
+/* How a static file is served: cacheable for good or revalidated, its
+ * Cross-Origin-Resource-Policy (NULL: none) and Content-Security-Policy. */
+typedef struct {
+  bool immutable;
+  const char *corp;
+  const char *csp;
+} http_file_headers_t;
+/* Serves f (or its precompressed sibling the client accepts) with the
+ * common headers and h (server.c). Returns the lws callback result. */
+int http__serve_file(http_request_t *req, const http_static_file_t *f,
+                     const http_file_headers_t *h);
 
 /* The runner origin's static files (runner.c). Returns the lws callback
  * result. */

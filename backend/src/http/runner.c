@@ -43,35 +43,7 @@ static bool runner__immutable(pp_bytes_t path) {
          !pp_bytes_eq(path, "/runtimes.json");
 }
 
-static int runner__headers(http_request_t *req, struct lws *wsi, bool immutable,
-                           bool document, const char *encoding,
-                           unsigned char *buf, size_t bufsz) {
-  unsigned char *p = buf, *end = buf + bufsz - 1;
-  const char *cache =
-      immutable ? "public, max-age=31536000, immutable" : "no-cache";
-  /* The page is embedded by the app (another origin); runtime files are
-   * fetched by the runner itself. */
-  const char *corp = document ? "cross-origin" : "same-origin";
-  if (lws_add_http_header_by_name(wsi, (const unsigned char *)"cache-control:",
-                                  (const unsigned char *)cache,
-                                  (int)strlen(cache), &p, end) ||
-      lws_add_http_header_by_name(wsi, (const unsigned char *)"vary:",
-                                  (const unsigned char *)"Accept-Encoding", 15,
-                                  &p, end) ||
-      lws_add_http_header_by_name(
-          wsi, (const unsigned char *)"cross-origin-resource-policy:",
-          (const unsigned char *)corp, (int)strlen(corp), &p, end) ||
-      (encoding &&
-       lws_add_http_header_by_name(
-           wsi, (const unsigned char *)"content-encoding:",
-           (const unsigned char *)encoding, (int)strlen(encoding), &p, end)) ||
-      http__common_headers(req, wsi, runner__csp(req), &p, end))
-    return -1;
-  return (int)(p - buf);
-}
-
 int http__runner_serve(http_request_t *req) {
-  struct lws *wsi = req->wsi;
   runner__csp(req);
   if (req->method != HTTP_METHOD_GET && req->method != HTTP_METHOD_HEAD) {
     http_add_header(req, "Allow", "GET, HEAD");
@@ -94,21 +66,11 @@ int http__runner_serve(http_request_t *req) {
                sizeof NOT_BUILT_HTML - 1);
     return 0;
   }
-  char accept[256] = "", compressed[sizeof f.file + 4];
-  int alen =
-      lws_hdr_copy(wsi, accept, sizeof accept, WSI_TOKEN_HTTP_ACCEPT_ENCODING);
-  const char *encoding = http_static_precompressed(
-      &f, pp_bytes(accept, alen > 0 ? (size_t)alen : 0), compressed,
-      sizeof compressed);
+  /* The page is embedded by the app (another origin); runtime files are
+   * fetched by the runner itself. */
   bool document = strncmp(f.mime, "text/html", 9) == 0;
-  unsigned char hdrs[4096];
-  int n = runner__headers(req, wsi, runner__immutable(req->route.path),
-                          document, encoding, hdrs, sizeof hdrs);
-  if (n < 0)
-    return -1;
-  req->status = 200;
-  return lws_serve_http_file(wsi, encoding ? compressed : f.file, f.mime,
-                             (const char *)hdrs, n) < 0
-             ? -1
-             : 0;
+  http_file_headers_t h = {runner__immutable(req->route.path),
+                           document ? "cross-origin" : "same-origin",
+                           runner__csp(req)};
+  return http__serve_file(req, &f, &h);
 }

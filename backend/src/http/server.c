@@ -388,29 +388,55 @@ static http_request_t *http__request_new(http_server_t *srv, struct lws *wsi) {
   return req;
 }
 
-static int http__static_headers(http_request_t *req, struct lws *wsi,
-                                bool immutable, const char *encoding,
-                                unsigned char *buf, size_t bufsz) {
+static int http__file_headers(http_request_t *req, struct lws *wsi,
+                              const http_file_headers_t *h,
+                              const char *encoding, unsigned char *buf,
+                              size_t bufsz) {
   unsigned char *p = buf, *end = buf + bufsz - 1;
   const char *cache =
-      immutable ? "public, max-age=31536000, immutable" : "no-cache";
+      h->immutable ? "public, max-age=31536000, immutable" : "no-cache";
   if (lws_add_http_header_by_name(wsi, (const unsigned char *)"cache-control:",
                                   (const unsigned char *)cache,
                                   (int)strlen(cache), &p, end) ||
       lws_add_http_header_by_name(wsi, (const unsigned char *)"vary:",
                                   (const unsigned char *)"Accept-Encoding", 15,
                                   &p, end) ||
+      (h->corp &&
+       lws_add_http_header_by_name(
+           wsi, (const unsigned char *)"cross-origin-resource-policy:",
+           (const unsigned char *)h->corp, (int)strlen(h->corp), &p, end)) ||
       (encoding &&
        lws_add_http_header_by_name(
            wsi, (const unsigned char *)"content-encoding:",
            (const unsigned char *)encoding, (int)strlen(encoding), &p, end)) ||
-      http__common_headers(req, wsi, http__app_page_csp(req), &p, end))
+      http__common_headers(req, wsi, h->csp, &p, end))
     return -1;
   return (int)(p - buf);
 }
 
-int http__static_serve(http_request_t *req) {
+int http__serve_file(http_request_t *req, const http_static_file_t *f,
+                     const http_file_headers_t *h) {
   struct lws *wsi = req->wsi;
+  /* Precompressed siblings (app.js.br, app.js.gz) written at build time. */
+  char accept[256] = "", compressed[sizeof f->file + 4];
+  int alen =
+      lws_hdr_copy(wsi, accept, sizeof accept, WSI_TOKEN_HTTP_ACCEPT_ENCODING);
+  const char *encoding = http_static_precompressed(
+      f, pp_bytes(accept, alen > 0 ? (size_t)alen : 0), compressed,
+      sizeof compressed);
+  unsigned char hdrs[4096];
+  int n = http__file_headers(req, wsi, h, encoding, hdrs, sizeof hdrs);
+  if (n < 0)
+    return -1;
+  req->status = 200;
+  /* On success lws owns the transaction and reports FILE_COMPLETION. */
+  return lws_serve_http_file(wsi, encoding ? compressed : f->file, f->mime,
+                             (const char *)hdrs, n) < 0
+             ? -1
+             : 0;
+}
+
+int http__static_serve(http_request_t *req) {
   http_static_file_t f;
   http_static_result_t r =
       http_static_resolve(req->srv->deps.cfg->static_dir, req->route.path, &f);
@@ -424,26 +450,8 @@ int http__static_serve(http_request_t *req) {
                sizeof NOT_BUILT_HTML - 1);
     return 0;
   }
-  /* Precompressed siblings (app.js.br, app.js.gz) written at build time. */
-  char accept[256] = "", compressed[sizeof f.file + 4];
-  int alen =
-      lws_hdr_copy(wsi, accept, sizeof accept, WSI_TOKEN_HTTP_ACCEPT_ENCODING);
-  const char *encoding = http_static_precompressed(
-      &f, pp_bytes(accept, alen > 0 ? (size_t)alen : 0), compressed,
-      sizeof compressed);
-  unsigned char hdrs[4096];
-  int n =
-      http__static_headers(req, wsi, f.immutable, encoding, hdrs, sizeof hdrs);
-  if (n < 0)
-    return -1;
-  req->status = 200;
-  int rc = lws_serve_http_file(wsi, encoding ? compressed : f.file, f.mime,
-                               (const char *)hdrs, n);
-  if (rc < 0) {
-    return -1;
-  }
-  /* lws owns the transaction now; it reports FILE_COMPLETION. */
-  return 0;
+  http_file_headers_t h = {f.immutable, NULL, http__app_page_csp(req)};
+  return http__serve_file(req, &f, &h);
 }
 
 /* Decides what to do once headers (and any body) have arrived. */
