@@ -345,8 +345,8 @@ describe('session page: live', () => {
     const run = screen.getByRole('button', { name: /Run/u });
     await waitFor(() => expect(run).toHaveAttribute('aria-disabled', 'false'));
     await user.click(run);
-    await waitFor(() => expect(received.map((m) => m.type)).toEqual(['run']));
-    expect(received[0]).toMatchObject({ language: 'sql', options: { setup: 'CREATE TABLE t (x);' } });
+    await waitFor(() => expect(received.map((m) => m.type)).toEqual(['preload', 'run']));
+    expect(received[1]).toMatchObject({ language: 'sql', options: { setup: 'CREATE TABLE t (x);' } });
     port.close();
   });
 
@@ -358,13 +358,27 @@ describe('session page: live', () => {
     const run = screen.getByRole('button', { name: /Run/u });
     await waitFor(() => expect(run).toHaveAttribute('aria-disabled', 'false'));
     await user.click(run);
-    await waitFor(() => expect(received).toHaveLength(1));
+    await waitFor(() => expect(received.map((m) => m.type)).toEqual(['preload', 'run']));
     const diagnostics = [
       { severity: 'warning', line: 1, column: 5, message: 'unused variable' },
       { severity: 'error', line: 2, column: 1, message: 'expected ;' },
     ];
-    port.postMessage({ type: 'finished', nonce: received[0]!.nonce, status: 'error', exitCode: 1, durationMs: 5, diagnostics });
+    port.postMessage({ type: 'finished', nonce: received[1]!.nonce, status: 'error', exitCode: 1, durationMs: 5, diagnostics });
     await waitFor(() => expect(JSON.parse(screen.getByTestId('code-editor').dataset.markers!)).toEqual(diagnostics));
+    port.close();
+  });
+
+  it('warms up the runtime of the session language as soon as the runner is there', async () => {
+    usePrefs.setState({ name: 'Ada' });
+    const cppLanguage = { id: 'cpp', name: 'C++', monaco: 'cpp', extension: 'cpp', runnable: true, runtime_bytes: 0 };
+    const { server } = setup({ status: 200, body: sessionInfo({ language: 'cpp' }) }, `/s/${SESSION_ID}`, 'http://localhost:8001/', [
+      ...LANGUAGES,
+      cppLanguage,
+    ]);
+    server.language = 'cpp';
+    await screen.findByTestId('code-editor');
+    const { port, received } = connectRunner((await screen.findByTestId('runner-iframe')) as HTMLIFrameElement);
+    await waitFor(() => expect(received).toEqual([{ type: 'preload', language: 'cpp' }]));
     port.close();
   });
 
@@ -388,9 +402,9 @@ describe('session page: live', () => {
     await waitFor(() => expect(run).toHaveAttribute('aria-disabled', 'false'));
 
     await user.click(run);
-    await waitFor(() => expect(received.map((m) => m.type)).toEqual(['run']));
-    expect(received[0]).toMatchObject({ language: 'javascript', code: 'x', timeoutMs: 10_000 });
-    const nonce = received[0]!.nonce;
+    await waitFor(() => expect(received.map((m) => m.type)).toEqual(['preload', 'run']));
+    expect(received[1]).toMatchObject({ language: 'javascript', code: 'x', timeoutMs: 10_000 });
+    const nonce = received[1]!.nonce;
     port.postMessage({ type: 'started', nonce });
     port.postMessage({ type: 'output', nonce, stream: 'stdout', text: 'hi\n' });
     port.postMessage({ type: 'finished', nonce, status: 'ok', exitCode: 0, durationMs: 5 });

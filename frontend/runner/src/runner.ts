@@ -79,7 +79,8 @@ interface Slot {
   handle: WorkerHandle;
   /** The runtime finished loading (Python). */
   loaded: boolean;
-  preloadSent: boolean;
+  /** Languages this worker was asked to warm up (or ran): C and C++ share a worker, and C++ loads more. */
+  preloaded: Set<RunnableLanguage>;
   dead: boolean;
 }
 
@@ -124,11 +125,9 @@ export class Runner {
       case 'stdin':
         this.stdin(msg.nonce, msg.text);
         break;
-      case 'preload': {
-        const kind = workerKind(msg.language);
-        if (kind) this.preload(kind);
+      case 'preload':
+        this.preload(msg.language);
         break;
-      }
     }
   }
 
@@ -140,7 +139,7 @@ export class Runner {
   }
 
   private spawn(kind: WorkerKind): Slot {
-    const slot: Slot = { kind, loaded: false, preloadSent: false, dead: false, handle: null as unknown as WorkerHandle };
+    const slot: Slot = { kind, loaded: false, preloaded: new Set(), dead: false, handle: null as unknown as WorkerHandle };
     slot.handle = this.deps.spawn(kind, {
       message: (data) => this.onWorkerMessage(slot, data),
       crash: (message) => this.onWorkerCrash(slot, message),
@@ -164,12 +163,23 @@ export class Runner {
     return slot;
   }
 
-  private preload(kind: WorkerKind): void {
+  /**
+   * Warms the runtime of `language` up: spawns its worker (a spare one for
+   * per-run kinds) and tells a warm runtime to load.
+   */
+  private preload(language: RunnableLanguage): void {
+    const kind = workerKind(language);
+    if (!kind) return;
     const slot = this.warmSlot(kind);
-    if (keepsWarm(kind) && !slot.preloadSent) {
-      slot.preloadSent = true;
-      slot.handle.send({ type: 'preload' });
+    if (keepsWarm(kind) && !slot.preloaded.has(language)) {
+      slot.preloaded.add(language);
+      slot.handle.send({ type: 'preload', language });
     }
+  }
+
+  /** After a warm worker was replaced: the new one loads what the old one had. */
+  private preloadAgain(languages: Iterable<RunnableLanguage>): void {
+    for (const language of languages) this.preload(language);
   }
 
   private run(msg: RunRequest): void {
@@ -196,7 +206,7 @@ export class Runner {
       stdinWaiting: false,
       stdinQueue: [],
     };
-    slot.preloadSent = true;
+    slot.preloaded.add(msg.language);
     slot.handle.send({ type: 'run', language: msg.language, code: msg.code, ...(msg.options ? { options: msg.options } : {}) });
   }
 
@@ -282,7 +292,7 @@ export class Runner {
       this.deps.post({ type: 'notice', nonce: null, message: `The ${name} runtime failed to load${message ? `: ${message}` : ''}.` });
       return;
     }
-    if (keepWarm && wasLoaded) this.preload(slot.kind);
+    if (keepWarm && wasLoaded) this.preloadAgain(slot.preloaded);
   }
 
   /** Stops a run: an interruptible runtime (Python) is interrupted when it can be, everything else is terminated. */
@@ -310,7 +320,7 @@ export class Runner {
     const wasLoaded = slot.loaded;
     this.terminate(slot);
     this.finish(run, run.stopReason ?? 'stopped', 1);
-    if (keepsWarm(slot.kind) && wasLoaded) this.preload(slot.kind);
+    if (keepsWarm(slot.kind) && wasLoaded) this.preloadAgain(slot.preloaded);
   }
 
   private finish(

@@ -16,10 +16,13 @@ function isInit(data: unknown): data is WorkerInit {
   return d.type === 'init' && d.port instanceof MessagePort && sab(d.stdinBuffer) && sab(d.interruptBuffer);
 }
 
-function parseRunnerToWorker(data: unknown): RunnerToWorker | null {
+/** Parses a message from the runner page (on the private port); null when malformed. */
+export function parseRunnerToWorker(data: unknown): RunnerToWorker | null {
   if (typeof data !== 'object' || data === null) return null;
   const d = data as Record<string, unknown>;
-  if (d.type === 'preload') return { type: 'preload' };
+  if (d.type === 'preload') {
+    return typeof d.language === 'string' && isRunnableLanguage(d.language) ? { type: 'preload', language: d.language } : { type: 'preload' };
+  }
   if (d.type === 'run' && typeof d.language === 'string' && isRunnableLanguage(d.language) && typeof d.code === 'string') {
     const o = d.options;
     if (o === undefined) return { type: 'run', language: d.language, code: d.code };

@@ -71,7 +71,8 @@ const defaultHost = (runnerUrl: string, callbacks: HostCallbacks) => new RunnerH
 
 /**
  * Owns the runner host of the session page: loads /api/config, creates the
- * sandboxed runner once a runnable language is selected, preloads Python,
+ * sandboxed runner once a runnable language is selected, warms up the
+ * selected language's runtime,
  * runs the shared code, mirrors run events into the store and shares them
  * with the room.
  */
@@ -145,9 +146,11 @@ export function useExecution(params: ExecutionParams): ExecutionControls {
     };
   }, [runnerUrl, wanted, createHost]);
 
-  // Python takes seconds to start: warm it up as soon as it is selected.
+  // Runtimes take seconds to load (Python, the C/C++ compiler, Go…): warm
+  // the selected one up at once. The runner only spawns a spare worker for the
+  // quick ones (JavaScript, TypeScript).
   useEffect(() => {
-    if (host && language === 'python' && languageRunnable) host.preload('python');
+    if (host && languageRunnable && language !== null && isRunnableLanguage(language)) host.preload(language);
   }, [host, language, languageRunnable]);
 
   // Remote runs whose `finished` never came (dropped, or the sender vanished).

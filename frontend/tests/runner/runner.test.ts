@@ -244,7 +244,7 @@ describe('Runner: Python', () => {
     runner.handleApp({ type: 'preload', language: 'python' });
     runner.handleApp({ type: 'preload', language: 'python' });
     expect(workers.length).toBe(1);
-    expect(workers[0]!.sent).toEqual([{ type: 'preload' }]);
+    expect(workers[0]!.sent).toEqual([{ type: 'preload', language: 'python' }]);
   });
   it('forwards download progress with the run nonce', () => {
     const { workers, run, last } = setup();
@@ -282,7 +282,7 @@ describe('Runner: Python', () => {
     advance(INTERRUPT_GRACE_MS);
     expect(workers[0]!.terminated).toBe(true);
     expect(last()).toMatchObject({ type: 'finished', status: 'stopped' });
-    expect(workers[1]!.sent).toEqual([{ type: 'preload' }]);
+    expect(workers[1]!.sent).toEqual([{ type: 'preload', language: 'python' }]);
   });
   it('treats a KeyboardInterrupt nobody asked for as an error', () => {
     const { workers, run, last } = setup();
@@ -318,6 +318,43 @@ describe('Runner: Python', () => {
       nonce: null,
       message: 'The Python runtime failed to load: Uncaught Error: pyodide.asm.wasm: HTTP 404.',
     });
+  });
+});
+
+describe('Runner: preload', () => {
+  it('sends a C++ preload to the compiler worker that C already warmed up', () => {
+    const { runner, workers } = setup();
+    runner.handleApp({ type: 'preload', language: 'c' });
+    runner.handleApp({ type: 'preload', language: 'cpp' });
+    runner.handleApp({ type: 'preload', language: 'cpp' });
+    expect(workers.map((w) => w.kind)).toEqual(['clang']);
+    expect(workers[0]!.sent).toEqual([
+      { type: 'preload', language: 'c' },
+      { type: 'preload', language: 'cpp' },
+    ]);
+  });
+  it('does not preload C++ again after a C++ run', () => {
+    const { runner, workers, run } = setup();
+    run('c1', 'cpp');
+    workers[0]!.events.message({ type: 'done', status: 'ok', exitCode: 0 });
+    runner.handleApp({ type: 'preload', language: 'cpp' });
+    expect(workers[0]!.sent.map((m) => m.type)).toEqual(['run']);
+  });
+  it('spawns a spare worker for a per-run language without sending it a preload', () => {
+    const { runner, workers } = setup();
+    runner.handleApp({ type: 'preload', language: 'javascript' });
+    expect(workers.map((w) => [w.kind, w.sent])).toEqual([['js', []]]);
+  });
+  it('warms the replacement of a crashed compiler up for every language it had', () => {
+    const { runner, workers, run } = setup();
+    runner.handleApp({ type: 'preload', language: 'cpp' });
+    workers[0]!.events.message({ type: 'loaded' });
+    run('c1', 'c');
+    workers[0]!.events.crash('out of memory');
+    expect(workers[1]!.sent).toEqual([
+      { type: 'preload', language: 'cpp' },
+      { type: 'preload', language: 'c' },
+    ]);
   });
 });
 
@@ -362,5 +399,14 @@ describe('forbidNestedWorkers', () => {
     expect(() => {
       (scope as unknown as { Worker: unknown }).Worker = () => undefined;
     }).toThrow(TypeError);
+  });
+});
+
+describe('parseRunnerToWorker', () => {
+  it('keeps the language of a preload (C++ loads more than C)', async () => {
+    const { parseRunnerToWorker } = await import('../../runner/src/workerHost');
+    expect(parseRunnerToWorker({ type: 'preload', language: 'cpp' })).toEqual({ type: 'preload', language: 'cpp' });
+    expect(parseRunnerToWorker({ type: 'preload' })).toEqual({ type: 'preload' });
+    expect(parseRunnerToWorker({ type: 'preload', language: 'cobol' })).toEqual({ type: 'preload' });
   });
 });

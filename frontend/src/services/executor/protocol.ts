@@ -164,6 +164,8 @@ export interface WorkerRun {
 }
 export interface WorkerPreload {
   type: 'preload';
+  /** The language selected (the C/C++ worker fetches more for C++). */
+  language?: RunnableLanguage;
 }
 export type RunnerToWorker = WorkerRun | WorkerPreload;
 

@@ -234,7 +234,7 @@ export class RunnerHost {
     };
   }
 
-  /** Warms a runtime up (e.g. Python, while the candidate reads the problem). */
+  /** Warms the runtime of the selected language up (e.g. Python or the C++ compiler, while the candidate reads the problem). */
   preload(language: RunnableLanguage): void {
     if (this.info.state === 'closed' || this.preloaded === language) return;
     this.preloaded = language;
