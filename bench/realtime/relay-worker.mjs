@@ -1,10 +1,10 @@
 // Load-generator process for relay.mjs (forked; driven over IPC).
-// Each member is a raw Socket.IO client joined to its session that, once
-// started, keeps `window` "execution" events in flight (a new one on every
-// ack), or with `rate` sends that many per second (never more than `window`
-// unacknowledged), and times every "execution" it receives from the others: the payload
-// carries the sender's CLOCK_MONOTONIC time (process.hrtime), which is one
-// clock for all processes of the machine.
+// Each member is a raw Socket.IO client joined to its session that opens a
+// code run ("execution" started) and, once started, streams its "output"
+// events: `rate` per second (never more than `window` unacknowledged), or
+// flat out with `window` in flight. It times every output it receives from
+// the others: the text is the sender's CLOCK_MONOTONIC time
+// (process.hrtime), which is one clock for all processes of the machine.
 import { RawSio } from "../lib/rawsio.mjs";
 import { Histogram } from "../lib/hist.mjs";
 import { serve } from "../lib/ipc.mjs";
@@ -25,7 +25,6 @@ let closing = false;
 let windowSize = 1;
 let rate = 0; // events/s per member; 0 = as fast as the window allows
 let limited = 0; // rate ticks that found the window full
-let seq = 0;
 
 function pump(m) {
   while (running && !m.c.closed && m.outstanding < windowSize) {
@@ -33,7 +32,7 @@ function pump(m) {
     m.credits--;
     m.outstanding++;
     if (measuring) w.sent++;
-    m.c.emit("execution", { run_id: m.runId, type: "output", s: seq++, t: nowUs() }, (res, err) => {
+    m.c.emit("execution", { run_id: m.runId, type: "output", stream: "stdout", text: String(nowUs()) }, (res, err) => {
       m.outstanding--;
       if (measuring) {
         if (res?.ok) w.acked++;
@@ -55,9 +54,9 @@ serve({
       members.map(async (m) => {
         m.c = new RawSio(msg.url, {
           onEvent(name, args) {
-            if (name !== "execution" || !measuring) return;
+            if (name !== "execution" || !measuring || args[0]?.type !== "output") return;
             w.received++;
-            hist.add(nowUs() - args[0].t);
+            hist.add(nowUs() - Number(args[0].text));
           },
           onClose() {
             if (!closing) disconnects++;
@@ -66,6 +65,8 @@ serve({
         await m.c.connect(30000);
         const ack = await m.c.request("join", { session_id: m.session, name: m.name }, 60000);
         if (!ack?.ok) throw new Error(`join refused: ${JSON.stringify(ack?.error)}`);
+        const run = await m.c.request("execution", { run_id: m.runId, type: "started", language: "python" }, 60000);
+        if (!run?.ok) throw new Error(`run refused: ${JSON.stringify(run?.error)}`);
       }),
     );
     return { joined: members.length };

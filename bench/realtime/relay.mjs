@@ -16,10 +16,11 @@
 //
 //   node realtime/relay.mjs [--duration=10] [--warmup=2] [--generators=3]
 //        [--scenarios=one-room,rooms] [--members=10] [--window=8]
-//        [--rooms=500] [--pair-window=4] [--rate=0]
-// --rate=R makes every member send R events/s instead of as fast as acks
-// allow: flat out, the receiving generators fall behind and latency is the
-// backlog; at a fixed rate below saturation it is the relay's own latency.
+//        [--rooms=500] [--pair-window=4] [--rate=25]
+// The events are the output of one code run per member; the server accepts
+// at most 30 of them per second per member (a burst of 60), so every member
+// sends --rate=R (default 25) per second. --rate=0 sends as fast as acks
+// allow, which only measures the rate limiter's refusals.
 //   env: RELAY_DURATION, RELAY_WARMUP, RELAY_GENERATORS, RELAY_SCENARIOS, ...
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -39,7 +40,7 @@ const oneRoomMembers = option("members", "RELAY_MEMBERS", 10);
 const oneRoomWindow = option("window", "RELAY_WINDOW", 8);
 const pairRooms = option("rooms", "RELAY_ROOMS", 500);
 const pairWindow = option("pair-window", "RELAY_PAIR_WINDOW", 4);
-const rate = option("rate", "RELAY_RATE", 0);
+const rate = option("rate", "RELAY_RATE", 25);
 hardDeadline(option("deadline", "RELAY_DEADLINE", scenarios.length * (duration + warmup + 90) + 30), "relay");
 
 const SCENARIOS = {
