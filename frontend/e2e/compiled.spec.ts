@@ -154,3 +154,20 @@ test('a typical C++ interview solution with <bits/stdc++.h> compiles and runs', 
   await expect(lastExit(page)).toContainText('Exited with status 0');
   await page.close();
 });
+
+test('C sums numbers until the end of input', async ({ server }) => {
+  const page = await newPage();
+  await openSession(page, server.url, 'Ada', { language: 'c' });
+  await setCode(page, '#include <stdio.h>\n\nint main(void) {\n  long sum = 0;\n  int x;\n  while (scanf("%d", &x) == 1) sum += x;\n  printf("total=%ld\\n", sum);\n  return 0;\n}\n');
+  await runWithStdin(page, '1 2 3');
+  const stdin = page.getByTestId('stdin-input');
+  await expect(stdin).toBeVisible();
+  await stdin.fill('4');
+  await stdin.press('Enter');
+  await expect(stdin).toBeVisible();
+  await page.getByTestId('stdin-end').click();
+  await expect(lastExit(page)).toContainText('Exited with status 0', { timeout: COMPILE_TIMEOUT });
+  await expect(page.getByTestId('output-panel')).toContainText('total=10');
+  await expect(page.getByTestId('output-panel')).toContainText('^D');
+  await page.close();
+});

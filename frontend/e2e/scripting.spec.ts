@@ -36,6 +36,19 @@ test.describe('Lua', () => {
     await expect(page.getByTestId('output-panel')).toContainText('sum\t42');
   });
 
+  test('io.read("a") reads every line until the end of input', async ({ page, server }) => {
+    await openSession(page, server.url, 'Ada', { language: 'lua' });
+    await setCode(page, 'local all = io.read("a")\nio.write("got [", all, "]\\n")\nprint("again", io.read("l"))');
+    await page.getByTestId('run-button').click();
+    await typeLine(page, 'first line');
+    await typeLine(page, 'second line');
+    await expect(page.getByTestId('stdin-input')).toBeVisible();
+    await page.getByTestId('stdin-input').press('Control+d');
+    await expect(lastExit(page)).toContainText('Exited with status 0');
+    await expect(page.getByTestId('output-panel')).toContainText('got [first line\nsecond line\n]');
+    await expect(page.getByTestId('output-panel')).toContainText('again\tnil');
+  });
+
   test('an error names its line', async ({ page, server }) => {
     await openSession(page, server.url, 'Ada', { language: 'lua' });
     await setCode(page, 'local t = {}\nprint("before")\nprint(t.x.y)\n');

@@ -15,7 +15,7 @@ import {
 } from './clang';
 import { OutputBatcher } from './outputBatcher';
 import { RuntimeCache, type RuntimeFile } from './runtimeCache';
-import { waitForStdin } from './stdin';
+import { requestStdin } from './stdin';
 import { runWasi } from './wasiProgram';
 import { serveWorker, type WorkerHost } from './workerHost';
 
@@ -128,11 +128,11 @@ async function run(host: WorkerHost, msg: WorkerRun): Promise<void> {
       {
         write: (stream, text) => batcher.write(stream, text),
         readLine: stdin
-          ? () => {
-              batcher.flush();
-              host.send({ type: 'stdin-request' });
-              return waitForStdin(stdin);
-            }
+          ? () =>
+              requestStdin(stdin, () => {
+                batcher.flush();
+                host.send({ type: 'stdin-request' });
+              })
           : null,
         noStdin: () =>
           batcher.write(

@@ -4,7 +4,7 @@ import { MemFs, resolvePath, StdinReader } from './goFs';
 import { GO_COMPILER, GO_LINKER, GO_STD, GO_WASM_EXEC, type GoRuntimeManifest } from './goManifest';
 import { OutputBatcher } from './outputBatcher';
 import { RUNTIME_CACHE_NAME, RuntimeCache, sha256 } from './runtimeCache';
-import { waitForStdin } from './stdin';
+import { requestStdin } from './stdin';
 import { serveWorker, type WorkerHost } from './workerHost';
 
 /**
@@ -212,9 +212,10 @@ function programFs(host: WorkerHost, batcher: OutputBatcher, onStderr: (text: st
       }
       return null;
     }
-    batcher.flush();
-    host.send({ type: 'stdin-request' });
-    return waitForStdin(buffer);
+    return requestStdin(buffer, () => {
+      batcher.flush();
+      host.send({ type: 'stdin-request' });
+    });
   });
   const fs = new MemFs({
     write: (fd, bytes) => {

@@ -2,7 +2,7 @@ import type { OutputStream, SourcePosition, WorkerDone, WorkerRun } from '../../
 import { formatArgs, inspect } from './inspect';
 import { OutputBatcher } from './outputBatcher';
 import { cleanStack, userFramePosition } from './stack';
-import { waitForStdin } from './stdin';
+import { requestStdin } from './stdin';
 import { forbidNestedWorkers, serveWorker, type WorkerHost } from './workerHost';
 
 /**
@@ -232,9 +232,12 @@ function runProgram(host: WorkerHost, msg: WorkerRun, options: JsWorkerOptions):
         );
       }
       if (message !== undefined) batcher.write('stdout', String(message));
-      batcher.flush();
-      host.send({ type: 'stdin-request' });
-      return waitForStdin(host.stdinBuffer).replace(/\r?\n$/u, '');
+      // Like a dismissed prompt, end of input is null.
+      const line = requestStdin(host.stdinBuffer, () => {
+        batcher.flush();
+        host.send({ type: 'stdin-request' });
+      });
+      return line === null ? null : line.replace(/\r?\n$/u, '');
     },
   });
 

@@ -223,8 +223,8 @@ async function run(host: WorkerHost, msg: WorkerRun): Promise<void> {
   try {
     const readLine = stdinReader(host, out);
     engine.global.set('__pp_write', (fd: number, text: string) => out.write(fd === 2 ? 'stderr' : 'stdout', text));
-    // wasmoon cannot pass null (it probes values for `then`): undefined is nil.
-    engine.global.set('__pp_readline', () => readLine?.());
+    // wasmoon cannot pass null (it probes values for `then`): undefined is nil, end of input.
+    engine.global.set('__pp_readline', () => readLine?.() ?? undefined);
     if (!readLine) engine.global.set('__pp_no_stdin', noStdinMessage('io.read'));
     await engine.doString(PRELUDE);
     const runUser = engine.global.get('__pp_run') as (code: string) => LuaResult;

@@ -2,7 +2,7 @@ import { loadPyodide, type PyodideInterface } from 'pyodide';
 import type { WorkerRun } from '../../src/services/executor/protocol';
 import { OutputBatcher } from './outputBatcher';
 import { pythonErrorPosition } from './stack';
-import { waitForStdin } from './stdin';
+import { requestStdin } from './stdin';
 import { forbidNestedWorkers, serveWorker, type WorkerHost } from './workerHost';
 
 /**
@@ -196,14 +196,19 @@ function load(host: WorkerHost): Promise<Python> {
     if (stdin) {
       py.setStdin({
         isatty: false,
-        stdin: () => {
-          batcher.flush();
-          host.send({ type: 'stdin-request' });
-          // A stop while blocked here raises KeyboardInterrupt out of input().
-          return waitForStdin(stdin, () => {
-            if (interrupt && Atomics.load(interrupt, 0) !== 0) py.checkInterrupt();
-          });
-        },
+        // null is end of input: input() raises EOFError, sys.stdin.read() returns.
+        stdin: () =>
+          requestStdin(
+            stdin,
+            () => {
+              batcher.flush();
+              host.send({ type: 'stdin-request' });
+            },
+            // A stop while blocked here raises KeyboardInterrupt out of input().
+            () => {
+              if (interrupt && Atomics.load(interrupt, 0) !== 0) py.checkInterrupt();
+            },
+          ),
       });
     } else {
       py.setStdin({ error: true });

@@ -51,7 +51,7 @@ end
 `;
 
 /** What the Fds of every VM write to and read from: the current run's. */
-const io: { out: OutputBatcher | null; readLine: (() => string) | null; stdinRefused: boolean } = {
+const io: { out: OutputBatcher | null; readLine: (() => string | null) | null; stdinRefused: boolean } = {
   out: null,
   readLine: null,
   stdinRefused: false,
@@ -86,7 +86,10 @@ class InputFd extends Fd {
         io.stdinRefused = true;
         return { ret: wasi.ERRNO_NOTSUP, data: new Uint8Array(0) };
       }
-      this.pending = new TextEncoder().encode(io.readLine());
+      const line = io.readLine();
+      // End of input: a read of 0 bytes (and the same for every later read of the run).
+      if (line === null) return { ret: wasi.ERRNO_SUCCESS, data: new Uint8Array(0) };
+      this.pending = new TextEncoder().encode(line);
     }
     const data = this.pending.slice(0, size);
     this.pending = this.pending.subarray(data.length);

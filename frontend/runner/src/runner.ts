@@ -13,7 +13,7 @@ import {
 } from '../../src/services/executor/protocol';
 import { OutputLimiter } from './outputLimiter';
 import { runtimeKind, runtimeOf, type WorkerKind } from './runtimes';
-import { writeStdin } from './stdin';
+import { resetStdin, writeStdin, writeStdinEof } from './stdin';
 
 export type { WorkerKind } from './runtimes';
 
@@ -95,7 +95,8 @@ interface ActiveRun {
   killTimer: unknown;
   stopReason: StopReason | null;
   stdinWaiting: boolean;
-  stdinQueue: string[];
+  /** Lines not yet asked for; null is end of input (nothing is queued after it). */
+  stdinQueue: (string | null)[];
 }
 
 export class Runner {
@@ -124,6 +125,9 @@ export class Runner {
         break;
       case 'stdin':
         this.stdin(msg.nonce, msg.text);
+        break;
+      case 'stdin-end':
+        this.stdin(msg.nonce, null);
         break;
       case 'preload':
         this.preload(msg.language);
@@ -207,6 +211,8 @@ export class Runner {
       stdinQueue: [],
     };
     slot.preloaded.add(msg.language);
+    // End of input belongs to one run.
+    if (slot.handle.stdinBuffer) resetStdin(slot.handle.stdinBuffer);
     slot.handle.send({ type: 'run', language: msg.language, code: msg.code, ...(msg.options ? { options: msg.options } : {}) });
   }
 
@@ -216,10 +222,11 @@ export class Runner {
     this.kill(run);
   }
 
-  private stdin(nonce: string, text: string): void {
+  /** A line for the program, or end of input (null); kept until the program asks. */
+  private stdin(nonce: string, text: string | null): void {
     const run = this.active;
     if (!run || run.nonce !== nonce || !run.slot.handle.stdinBuffer) return;
-    if (run.stdinQueue.length >= STDIN_QUEUE_MAX) return;
+    if (run.stdinQueue.length >= STDIN_QUEUE_MAX || run.stdinQueue.includes(null)) return;
     run.stdinQueue.push(text);
     this.deliverStdin(run);
   }
@@ -227,7 +234,9 @@ export class Runner {
   private deliverStdin(run: ActiveRun): boolean {
     const buffer = run.slot.handle.stdinBuffer;
     if (!buffer || !run.stdinWaiting || run.stdinQueue.length === 0) return false;
-    writeStdin(buffer, run.stdinQueue.shift()!);
+    const next = run.stdinQueue.shift()!;
+    if (next === null) writeStdinEof(buffer);
+    else writeStdin(buffer, next);
     run.stdinWaiting = false;
     return true;
   }

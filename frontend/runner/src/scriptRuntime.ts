@@ -1,6 +1,6 @@
 import type { RunnerToWorker, WorkerRun } from '../../src/services/executor/protocol';
 import { OutputBatcher } from './outputBatcher';
-import { waitForStdin } from './stdin';
+import { requestStdin } from './stdin';
 import { serveWorker, type WorkerHost } from './workerHost';
 
 /**
@@ -69,17 +69,18 @@ export const noStdinMessage = (what: string): string =>
 
 /**
  * A blocking line reader for the program: flushes pending output, asks the
- * page for a line and waits on the stdin buffer. Null when the page is not
- * isolated (the caller explains that to the program instead of hanging).
+ * page for a line and waits on the stdin buffer; null at end of input (and
+ * at once for every read after it). Null when the page is not isolated (the
+ * caller explains that to the program instead of hanging).
  */
-export function stdinReader(host: WorkerHost, batcher: OutputBatcher): (() => string) | null {
+export function stdinReader(host: WorkerHost, batcher: OutputBatcher): (() => string | null) | null {
   const buffer = host.stdinBuffer;
   if (!buffer) return null;
-  return () => {
-    batcher.flush();
-    host.send({ type: 'stdin-request' });
-    return waitForStdin(buffer);
-  };
+  return () =>
+    requestStdin(buffer, () => {
+      batcher.flush();
+      host.send({ type: 'stdin-request' });
+    });
 }
 
 export interface ScriptRuntime {

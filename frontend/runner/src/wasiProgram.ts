@@ -9,8 +9,8 @@ import { Fd, WASI, wasi } from '@bjorn3/browser_wasi_shim';
 
 export interface WasiIo {
   write(stream: 'stdout' | 'stderr', text: string): void;
-  /** Blocks until a line arrives; '' is end of input. Null when stdin is unavailable. */
-  readLine: (() => string) | null;
+  /** Blocks until a line arrives; null (or '') is end of input. Null when stdin is unavailable. */
+  readLine: (() => string | null) | null;
   /** Called once when the program reads stdin but there is none. */
   noStdin(): void;
 }
@@ -67,7 +67,8 @@ class InputFd extends Fd {
         this.eof = true;
       } else {
         const line = this.io.readLine();
-        if (line === '') this.eof = true;
+        // End of input stays: the program's later reads return 0 too.
+        if (line === null || line === '') this.eof = true;
         else this.pending = new TextEncoder().encode(line);
       }
     }

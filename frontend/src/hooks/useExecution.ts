@@ -34,7 +34,12 @@ export interface ExecutionControls {
   run: () => void;
   stop: () => void;
   sendStdin: (line: string) => void;
+  /** Ends the program's input (Ctrl+D). */
+  endStdin: () => void;
 }
+
+/** Shown in the shared output, like a typed line, when the person running ends the input. */
+export const STDIN_END_ECHO = '^D (end of input)\n';
 
 export const CHECKING_RUNNER = 'Checking whether this server runs code…';
 
@@ -259,5 +264,14 @@ export function useExecution(params: ExecutionParams): ExecutionControls {
     active.relay.push('stdin', text);
   }, []);
 
-  return { run, stop, sendStdin };
+  const endStdin = useCallback(() => {
+    const active = current.current;
+    const runId = useSessionStore.getState().localRunId;
+    if (!active || !runId) return;
+    active.handle.endStdin();
+    useSessionStore.getState().dispatchRun({ type: 'output', runId, stream: 'stdin', text: STDIN_END_ECHO, at: Date.now() });
+    active.relay.push('stdin', STDIN_END_ECHO);
+  }, []);
+
+  return { run, stop, sendStdin, endStdin };
 }

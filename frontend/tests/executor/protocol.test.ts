@@ -61,6 +61,7 @@ describe('parseAppMessage', () => {
   const valid: Array<[string, unknown]> = [
     ['run', { type: 'run', nonce: N, language: 'python', code: 'print(1)', timeoutMs: 10_000 }],
     ['stdin', { type: 'stdin', nonce: N, text: '1\n' }],
+    ['stdin-end', { type: 'stdin-end', nonce: N }],
     ['stop', { type: 'stop', nonce: N }],
     ['preload', { type: 'preload', language: 'typescript' }],
   ];
@@ -80,6 +81,7 @@ describe('parseAppMessage', () => {
     ['run with a negative time limit', { type: 'run', nonce: N, language: 'python', code: '', timeoutMs: -5 }],
     ['run without nonce', { type: 'run', language: 'python', code: '', timeoutMs: 1000 }],
     ['stdin without text', { type: 'stdin', nonce: N }],
+    ['stdin-end without nonce', { type: 'stdin-end' }],
     ['stop without nonce', { type: 'stop' }],
     ['preload of an unknown language', { type: 'preload', language: 'cobol' }],
   ];

@@ -264,6 +264,27 @@ describe('RunnerHost: runs', () => {
     expect(s.notices).toEqual(['Python failed to load']);
   });
 
+  it('sends the end of input with the run nonce', () => {
+    const s = setup();
+    const runner = connect(s);
+    const { handle } = startRun(s);
+    handle.sendStdin('1 2\n');
+    handle.endStdin();
+    expect(runner.received.slice(1)).toEqual([
+      { type: 'stdin', nonce: handle.nonce, text: '1 2\n' },
+      { type: 'stdin-end', nonce: handle.nonce },
+    ]);
+  });
+
+  it('sends no end of input for a run that is over', () => {
+    const s = setup();
+    const runner = connect(s);
+    const { handle } = startRun(s);
+    runner.postMessage({ type: 'finished', nonce: handle.nonce, status: 'ok', exitCode: 0, durationMs: 1 });
+    handle.endStdin();
+    expect(runner.received).toEqual([expect.objectContaining({ type: 'run' })]);
+  });
+
   it('refuses a second run while one is active', () => {
     const s = setup();
     connect(s);

@@ -155,6 +155,34 @@ describe('OutputPanel stdin', () => {
     expect(input).toHaveValue('');
   });
 
+  it('ends the input with the End of input button', async () => {
+    const onStdin = vi.fn();
+    const onStdinEnd = vi.fn();
+    render(<OutputPanel reason={null} languages={LANGUAGES} language="python" onStdin={onStdin} onStdinEnd={onStdinEnd} />);
+    runs(startLocal, { type: 'executing', runId: 'L' }, { type: 'stdin_request', runId: 'L' });
+    await userEvent.setup().click(screen.getByRole('button', { name: 'End of input' }));
+    expect(onStdinEnd).toHaveBeenCalledTimes(1);
+    expect(onStdin).not.toHaveBeenCalled();
+  });
+
+  it('ends the input with Ctrl+D, sending a line still in the box first', async () => {
+    const calls: string[] = [];
+    render(
+      <OutputPanel
+        reason={null}
+        languages={LANGUAGES}
+        language="python"
+        onStdin={(line) => calls.push(`line ${line}`)}
+        onStdinEnd={() => calls.push('end')}
+      />,
+    );
+    runs(startLocal, { type: 'executing', runId: 'L' }, { type: 'stdin_request', runId: 'L' });
+    const input = screen.getByTestId('stdin-input');
+    await userEvent.setup().type(input, '7{Control>}d{/Control}');
+    expect(calls).toEqual(['line 7', 'end']);
+    expect(input).toHaveValue('');
+  });
+
   it('has no input box while the program does not read', () => {
     render(<OutputPanel reason={null} languages={LANGUAGES} language="python" onStdin={() => {}} />);
     runs(startLocal, { type: 'executing', runId: 'L' });

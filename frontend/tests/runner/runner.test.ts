@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { INTERRUPT_GRACE_MS, NOT_ISOLATED_NOTICE, Runner, clampTimeout, type WorkerEvents, type WorkerKind } from '../../runner/src/runner';
 import * as runtimes from '../../runner/src/runtimes';
-import { readStdin, stdinReady, createStdinBuffer } from '../../runner/src/stdin';
+import { readStdin, stdinEnded, stdinReady, createStdinBuffer, writeStdinEof } from '../../runner/src/stdin';
 import type { RunnerToApp, RunnerToWorker } from '../../src/services/executor/protocol';
 
 interface FakeWorker {
@@ -226,6 +226,43 @@ describe('Runner: stdin', () => {
     workers[0]!.events.message({ type: 'stdin-request' });
     expect(readStdin(workers[0]!.stdinBuffer!)).toBe('early\n');
     expect(posted).toEqual([]);
+  });
+  it('ends the input when the program next asks', () => {
+    const { runner, workers, run } = setup();
+    run('n1');
+    runner.handleApp({ type: 'stdin-end', nonce: 'n1' });
+    expect(stdinEnded(workers[0]!.stdinBuffer!)).toBe(false);
+    workers[0]!.events.message({ type: 'stdin-request' });
+    expect(readStdin(workers[0]!.stdinBuffer!)).toBeNull();
+  });
+  it('delivers the lines sent before the end of input first', () => {
+    const { runner, workers, run } = setup();
+    run('n1');
+    runner.handleApp({ type: 'stdin', nonce: 'n1', text: 'last\n' });
+    runner.handleApp({ type: 'stdin-end', nonce: 'n1' });
+    workers[0]!.events.message({ type: 'stdin-request' });
+    expect(readStdin(workers[0]!.stdinBuffer!)).toBe('last\n');
+    workers[0]!.events.message({ type: 'stdin-request' });
+    expect(stdinEnded(workers[0]!.stdinBuffer!)).toBe(true);
+  });
+  it('ignores lines sent after the end of input', () => {
+    const { runner, workers, run, posted } = setup();
+    run('n1');
+    runner.handleApp({ type: 'stdin-end', nonce: 'n1' });
+    runner.handleApp({ type: 'stdin', nonce: 'n1', text: 'late\n' });
+    workers[0]!.events.message({ type: 'stdin-request' });
+    workers[0]!.events.message({ type: 'stdin-request' });
+    expect(stdinEnded(workers[0]!.stdinBuffer!)).toBe(true);
+    expect(posted).toEqual([{ type: 'stdin-request', nonce: 'n1' }]);
+  });
+  it('starts every run of a warm worker with open input', () => {
+    const { workers, run } = setup();
+    run('p1', 'python');
+    writeStdinEof(workers[0]!.stdinBuffer!);
+    workers[0]!.events.message({ type: 'done', status: 'ok', exitCode: 0 });
+    run('p2', 'python');
+    expect(workers.length).toBe(1);
+    expect(stdinEnded(workers[0]!.stdinBuffer!)).toBe(false);
   });
   it('ignores stdin for another nonce', () => {
     const { runner, workers, run } = setup();

@@ -1,13 +1,18 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import {
   createStdinBuffer,
   encodeClipped,
   readStdin,
+  requestStdin,
+  resetStdin,
+  stdinEnded,
   stdinReady,
+  STDIN_EOF,
   STDIN_IDLE,
   STDIN_READY,
   waitForStdin,
   writeStdin,
+  writeStdinEof,
 } from '../../runner/src/stdin';
 import { STDIN_BUFFER_BYTES, STDIN_HEADER_BYTES, STDIN_MAX_BYTES } from '../../src/services/executor/protocol';
 
@@ -55,5 +60,59 @@ describe('stdin buffer', () => {
     };
     expect(() => waitForStdin(buf, poll, 1)).toThrow('interrupted');
     expect(polls).toBe(2);
+  });
+});
+
+describe('stdin end of input', () => {
+  it('is a state of its own with no bytes', () => {
+    const buf = createStdinBuffer();
+    writeStdinEof(buf);
+    const header = new Int32Array(buf, 0, 2);
+    expect([header[0], header[1]]).toEqual([STDIN_EOF, 0]);
+    expect(stdinReady(buf)).toBe(false);
+    expect(stdinEnded(buf)).toBe(true);
+  });
+  it('reads as null', () => {
+    const buf = createStdinBuffer();
+    writeStdinEof(buf);
+    expect(readStdin(buf)).toBeNull();
+  });
+  it('wakes a waiting reader with null', () => {
+    const buf = createStdinBuffer();
+    writeStdinEof(buf);
+    expect(waitForStdin(buf)).toBeNull();
+  });
+  it('stays for every later read of the run', () => {
+    const buf = createStdinBuffer();
+    writeStdinEof(buf);
+    expect([readStdin(buf), readStdin(buf), waitForStdin(buf)]).toEqual([null, null, null]);
+    expect(stdinEnded(buf)).toBe(true);
+  });
+  it('is forgotten when the page resets the buffer for the next run', () => {
+    const buf = createStdinBuffer();
+    writeStdinEof(buf);
+    resetStdin(buf);
+    expect(stdinEnded(buf)).toBe(false);
+    expect(new Int32Array(buf, 0, 2)[0]).toBe(STDIN_IDLE);
+  });
+});
+
+describe('requestStdin', () => {
+  it('asks the page, then returns the line', () => {
+    const buf = createStdinBuffer();
+    const ask = vi.fn(() => void writeStdin(buf, '5\n'));
+    expect(requestStdin(buf, ask)).toBe('5\n');
+    expect(ask).toHaveBeenCalledTimes(1);
+  });
+  it('returns null when the page answers with end of input', () => {
+    const buf = createStdinBuffer();
+    expect(requestStdin(buf, () => writeStdinEof(buf))).toBeNull();
+  });
+  it('does not ask again after end of input', () => {
+    const buf = createStdinBuffer();
+    writeStdinEof(buf);
+    const ask = vi.fn();
+    expect(requestStdin(buf, ask)).toBeNull();
+    expect(ask).not.toHaveBeenCalled();
   });
 });

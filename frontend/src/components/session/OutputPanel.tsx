@@ -127,12 +127,19 @@ function RunBanner({ run, languages }: { run: RunState; languages: readonly Lang
   );
 }
 
-function StdinBox({ onSubmit }: { onSubmit: (line: string) => void }) {
+function StdinBox({ onSubmit, onEnd }: { onSubmit: (line: string) => void; onEnd?: () => void }) {
   const [value, setValue] = useState('');
   const submit = (e: FormEvent) => {
     e.preventDefault();
     onSubmit(value);
     setValue('');
+  };
+  /** End of input, as Ctrl+D in a terminal: a line still in the box is sent first. */
+  const end = () => {
+    if (!onEnd) return;
+    if (value !== '') onSubmit(value);
+    setValue('');
+    onEnd();
   };
   return (
     <form onSubmit={submit} className="flex items-center gap-2 border-t border-zinc-200 px-4 py-2 dark:border-zinc-800">
@@ -149,12 +156,23 @@ function StdinBox({ onSubmit }: { onSubmit: (line: string) => void }) {
         maxLength={STDIN_MAX_BYTES / 4}
         value={value}
         onChange={(e) => setValue(e.target.value)}
-        placeholder="Type a line and press Enter"
+        onKeyDown={(e) => {
+          if (onEnd && e.ctrlKey && !e.altKey && !e.metaKey && e.key.toLowerCase() === 'd') {
+            e.preventDefault();
+            end();
+          }
+        }}
+        placeholder={onEnd ? 'Type a line and press Enter (Ctrl+D ends the input)' : 'Type a line and press Enter'}
         className="h-8 min-w-0 flex-1 rounded-md bg-zinc-100 px-2 font-mono text-[13px] text-zinc-900 ring-1 ring-zinc-200 ring-inset focus:ring-2 focus:ring-indigo-500 focus:outline-none dark:bg-zinc-800 dark:text-zinc-100 dark:ring-zinc-700"
       />
       <Button size="sm" type="submit" data-testid="stdin-send">
         Send
       </Button>
+      {onEnd && (
+        <Button size="sm" variant="ghost" type="button" data-testid="stdin-end" onClick={end} title="Send end of input (Ctrl+D): reads that wait for the end of the input return">
+          End of input
+        </Button>
+      )}
     </form>
   );
 }
@@ -166,10 +184,12 @@ export interface OutputPanelProps {
   /** The session language id (for the Python note). */
   language?: string | null;
   onStdin?: (line: string) => void;
+  /** Ends the program's input (the End of input button, Ctrl+D). */
+  onStdinEnd?: () => void;
 }
 
 /** Output of everyone's runs, who is running, and the program's stdin. */
-export function OutputPanel({ reason, languages = [], language = null, onStdin }: OutputPanelProps) {
+export function OutputPanel({ reason, languages = [], language = null, onStdin, onStdinEnd }: OutputPanelProps) {
   const output = useSessionStore((s) => s.output);
   const dropped = useSessionStore((s) => s.outputDropped);
   const runs = useSessionStore((s) => s.runs);
@@ -262,7 +282,7 @@ export function OutputPanel({ reason, languages = [], language = null, onStdin }
           </div>
         )}
       </div>
-      {waitingForInput && onStdin && <StdinBox onSubmit={onStdin} />}
+      {waitingForInput && onStdin && <StdinBox onSubmit={onStdin} onEnd={onStdinEnd} />}
     </section>
   );
 }

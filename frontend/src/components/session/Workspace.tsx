@@ -214,7 +214,7 @@ export function Workspace({ sessionId, name, password, token, info: initialInfo,
         >
           <PresenceList />
           <div className="border-t border-zinc-200 dark:border-zinc-800" />
-          <OutputPanel reason={runReason} languages={languages} language={language} onStdin={execution.sendStdin} />
+          <OutputPanel reason={runReason} languages={languages} language={language} onStdin={execution.sendStdin} onStdinEnd={execution.endStdin} />
         </aside>
       </div>
 

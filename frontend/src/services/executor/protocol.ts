@@ -66,6 +66,11 @@ export interface StdinMessage {
   nonce: string;
   text: string;
 }
+/** End of input (Ctrl+D): the program's reads see end of file from now on. */
+export interface StdinEndMessage {
+  type: 'stdin-end';
+  nonce: string;
+}
 /** Stop the run: Python gets KeyboardInterrupt first, JS is terminated. */
 export interface StopMessage {
   type: 'stop';
@@ -76,7 +81,7 @@ export interface PreloadMessage {
   type: 'preload';
   language: RunnableLanguage;
 }
-export type AppToRunner = RunRequest | StdinMessage | StopMessage | PreloadMessage;
+export type AppToRunner = RunRequest | StdinMessage | StdinEndMessage | StopMessage | PreloadMessage;
 
 // ---- runner → app (over the port) ------------------------------------------
 
@@ -151,7 +156,7 @@ export interface WorkerInit {
   type: 'init';
   /** Transferred: every later message in both directions crosses it, out of user code's reach. */
   port: MessagePort;
-  /** Int32Array view: [0] = state (0 idle, 1 data ready), [1] = byte length; bytes follow at offset 8. */
+  /** Int32Array view: [0] = state (0 idle, 1 data ready, 2 end of input), [1] = byte length; bytes follow at offset 8. */
   stdinBuffer: SharedArrayBuffer | null;
   /** Pyodide interrupt buffer (Int32Array of 1; 2 = SIGINT). */
   interruptBuffer: SharedArrayBuffer | null;
@@ -324,6 +329,8 @@ export function parseAppMessage(data: unknown): AppToRunner | null {
     }
     case 'stdin':
       return isString(data.nonce) && isString(data.text) ? { type: 'stdin', nonce: data.nonce, text: data.text } : null;
+    case 'stdin-end':
+      return isString(data.nonce) ? { type: 'stdin-end', nonce: data.nonce } : null;
     case 'stop':
       return isString(data.nonce) ? { type: 'stop', nonce: data.nonce } : null;
     case 'preload':

@@ -92,6 +92,8 @@ export interface RunHandle {
   readonly nonce: string;
   /** Sends one line (newline included) to a program waiting for input. */
   sendStdin: (text: string) => void;
+  /** Ends the program's input: its reads see end of file from then on. */
+  endStdin: () => void;
   /** Asks the runner to stop; the watchdog restarts it if it does not. */
   stop: () => void;
 }
@@ -230,6 +232,9 @@ export class RunnerHost {
     return {
       nonce,
       sendStdin: (text) => this.sendStdin(run, text),
+      endStdin: () => {
+        if (this.active === run) this.send({ type: 'stdin-end', nonce: run.nonce });
+      },
       stop: () => this.stop(run),
     };
   }
