@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
+import { addCxxPchRuntimesJson, cxxPchDefine, cxxPchRuntime, loadCxxPch } from './vite-plugins/cxxPch.ts';
 import { addGoRuntimeJson, goRuntime, loadGoRuntime } from './vite-plugins/goRuntime.ts';
 import { precompress } from './vite-plugins/precompress.ts';
 import { addScriptRuntimesJson, scriptRuntimeDefines, scriptRuntimes, scriptRuntimesManifest } from './vite-plugins/scriptRuntimes.ts';
@@ -14,6 +15,8 @@ const manifest = pyodideManifest();
 const scripts = scriptRuntimesManifest();
 const clang = clangManifest();
 const go = loadGoRuntime();
+// Built (≈30 s) only when frontend/.cxx-pch/ has none for this toolchain, header and flags.
+const pch = await loadCxxPch(clang);
 
 export default defineConfig({
   root: fileURLToPath(new URL('./runner', import.meta.url)),
@@ -27,11 +30,13 @@ export default defineConfig({
   plugins: [
     pyodideRuntime(manifest),
     clangRuntime(clang),
+    cxxPchRuntime(pch),
     scriptRuntimes(scripts),
     goRuntime(go),
     precompress({
       onDone: async (outDir, gzipBytes) => {
         await writeRuntimesJson(outDir, gzipBytes, manifest, clang);
+        await addCxxPchRuntimesJson(outDir, gzipBytes, pch);
         await addScriptRuntimesJson(outDir, gzipBytes, scripts);
         await addGoRuntimeJson(outDir, gzipBytes, go);
       },
@@ -43,6 +48,7 @@ export default defineConfig({
     ...scriptRuntimeDefines(scripts),
     __CLANG_PATH__: JSON.stringify(clang.path),
     __CLANG_FILES__: JSON.stringify(clang.files),
+    __CXX_PCH__: cxxPchDefine(pch),
     __GO_RUNTIME__: JSON.stringify(go?.manifest ?? null),
   },
   build: {

@@ -1,4 +1,5 @@
 import type { BrowserContext, Page } from '@playwright/test';
+import { readFileSync } from 'node:fs';
 import { expect, openSession, runAndWait, setCode, test } from './helpers';
 
 /**
@@ -153,6 +154,71 @@ test('a typical C++ interview solution with <bits/stdc++.h> compiles and runs', 
   expect(out).toContain('top=9 sum=22');
   await expect(lastExit(page)).toContainText('Exited with status 0');
   await page.close();
+});
+
+test.describe('C++ with the precompiled <bits/stdc++.h>', () => {
+  test('is downloaded for C++ only, as soon as C++ is selected', async ({ browser, server }) => {
+    // Downloads the compiler into an empty profile.
+    test.setTimeout(3 * COMPILE_TIMEOUT);
+    // A profile of its own: nothing of the compiler is cached yet.
+    const fresh = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+    const from = readFileSync(server.logFile, 'utf8').length;
+    // The file may be served precompressed; the request names the .pch.
+    const pchRequests = () =>
+      readFileSync(server.logFile, 'utf8')
+        .slice(from)
+        .split('\n')
+        .filter((line) => /method=GET path="?\/clang\/\S*\.pch"? status=200/u.test(line)).length;
+    try {
+      const page = await fresh.newPage();
+      await openSession(page, server.url, 'Ada', { language: 'c' });
+      await setCode(page, '#include <stdio.h>\n\nint main(void) {\n  puts("c only");\n  return 0;\n}\n');
+      const out = await runAndWait(page, COMPILE_TIMEOUT);
+      expect(out).toContain('c only');
+      expect(pchRequests()).toBe(0);
+      // Selecting C++ warms the compiler up with its precompiled header, before any run.
+      await openSession(page, server.url, 'Ada', { language: 'cpp' });
+      await expect.poll(pchRequests, { timeout: COMPILE_TIMEOUT }).toBe(1);
+    } finally {
+      await fresh.close();
+    }
+  });
+
+  test('a program that includes <iostream>, <vector> and <algorithm> runs', async ({ server }) => {
+    const page = await newPage();
+    await openSession(page, server.url, 'Ada', { language: 'cpp' });
+    await setCode(
+      page,
+      '#include <iostream>\n#include <vector>\n#include <algorithm>\n\nint main() {\n  std::vector<int> v{5, 3, 9, 1};\n  std::sort(v.begin(), v.end());\n  for (int x : v) std::cout << x << " ";\n  std::cout << "\\n";\n}\n',
+    );
+    const out = await runAndWait(page, COMPILE_TIMEOUT);
+    expect(out).toContain('1 3 5 9');
+    await expect(lastExit(page)).toContainText('Exited with status 0');
+    await page.close();
+  });
+
+  test('a global named like a std function still compiles (the PCH is dropped for it)', async ({ server }) => {
+    const page = await newPage();
+    await openSession(page, server.url, 'Ada', { language: 'cpp' });
+    // With every standard header visible, `count` would be ambiguous with std::count.
+    await setCode(page, '#include <cstdio>\nusing namespace std;\n\nint count = 3;\n\nint main() {\n  printf("count=%d\\n", count);\n}\n');
+    const out = await runAndWait(page, COMPILE_TIMEOUT);
+    expect(out).toContain('count=3');
+    expect(out).not.toContain('ambiguous');
+    await expect(lastExit(page)).toContainText('Exited with status 0');
+    await page.close();
+  });
+
+  test('a run with session compiler flags the PCH was not built with compiles and runs', async ({ server }) => {
+    const page = await newPage();
+    await openSession(page, server.url, 'Ada', { language: 'cpp', run_settings: { cpp_flags: '-O2 -std=c++20 -fno-exceptions' } });
+    await setCode(page, '#include <bits/stdc++.h>\nusing namespace std;\n\nint main() {\n  map<string, int> m{{"a", 1}, {"b", 2}};\n  cout << "size=" << m.size() << endl;\n}\n');
+    const out = await runAndWait(page, COMPILE_TIMEOUT);
+    expect(out).toContain('size=2');
+    expect(out).not.toContain('precompiled');
+    await expect(lastExit(page)).toContainText('Exited with status 0');
+    await page.close();
+  });
 });
 
 test('C sums numbers until the end of input', async ({ server }) => {

@@ -4,7 +4,7 @@ import { brotliCompressSync, constants as zlib, gzipSync } from 'node:zlib';
 import type { Plugin } from 'vite';
 
 /** Files the C server may serve with a `.br`/`.gz` sibling. */
-export const COMPRESSIBLE = /\.(?:js|mjs|css|html|svg|json|wasm|tar|data|txt|map)$/u;
+export const COMPRESSIBLE = /\.(?:js|mjs|css|html|svg|json|wasm|tar|data|pch|txt|map)$/u;
 /** Past this size brotli's top quality takes minutes (the 75 MB compiler): quality 9 is within 5% of it. */
 export const BROTLI_MAX_QUALITY_BYTES = 16 * 1024 * 1024;
 /** Smaller files are served as they are. */

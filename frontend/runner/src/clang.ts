@@ -1,4 +1,5 @@
 import { DIAGNOSTICS_MAX, type Diagnostic, type SourcePosition } from '../../src/services/executor/protocol';
+import { BITS_STDCXX_H, C_HEADERS, CXX_HEADERS } from './bitsStdcxx';
 
 /**
  * The pure parts of the C/C++ runtime (clang.worker.ts): the compiler command
@@ -13,6 +14,16 @@ export const SOURCE_FILE: Record<ClangLanguage, string> = { c: 'main.c', cpp: 'm
 export const OUTPUT_FILE = 'main.wasm';
 /** Where our own headers (bits/stdc++.h) live in the compiler's file system. */
 export const EXTRA_INCLUDE_DIR = 'pairpad/include';
+
+/** A file tree of the compiler's in-memory file system (the shape @yowasp/clang takes). */
+export interface FileTree {
+  [name: string]: FileTree | string | Uint8Array;
+}
+
+/** Our headers in the compiler's file system: <bits/stdc++.h> under EXTRA_INCLUDE_DIR. */
+export function includeTree(): FileTree {
+  return EXTRA_INCLUDE_DIR.split('/').reduceRight<FileTree>((inner, dir) => ({ [dir]: inner }), { bits: { 'stdc++.h': BITS_STDCXX_H } });
+}
 
 /** Flags used when the interviewer set none. */
 export const DEFAULT_FLAGS: Record<ClangLanguage, readonly string[]> = {
@@ -30,19 +41,25 @@ export const SAFETY_FLAGS: readonly string[] = ['-fsanitize=null', '-fsanitize-t
 /** Wasm stack for the program (wasm-ld's default, 64 KiB, is too small for recursive solutions). */
 export const STACK_BYTES = 8 * 1024 * 1024;
 
-/** Flags the toolchain needs, always passed after the chosen ones. */
-export function toolchainFlags(): string[] {
+/** Compiler flags the toolchain needs, always passed after the chosen ones. */
+export function toolchainCompileFlags(): string[] {
+  return ['--target=wasm32-wasip1', '-fno-color-diagnostics', '-isystem', `/${EXTRA_INCLUDE_DIR}`];
+}
+
+/** Linker flags and the output, always last. */
+export function toolchainLinkFlags(): string[] {
   return [
-    '--target=wasm32-wasip1',
-    '-fno-color-diagnostics',
-    '-isystem',
-    `/${EXTRA_INCLUDE_DIR}`,
     // A stack overflow runs below address 0 and traps instead of corrupting globals.
     '-Wl,--stack-first',
     `-Wl,-z,stack-size=${STACK_BYTES}`,
     '-o',
     OUTPUT_FILE,
   ];
+}
+
+/** Flags the toolchain needs, always passed after the chosen ones. */
+export function toolchainFlags(): string[] {
+  return [...toolchainCompileFlags(), ...toolchainLinkFlags()];
 }
 
 export const MAX_FLAGS = 64;
@@ -92,10 +109,149 @@ export function chooseFlags(language: ClangLanguage, compilerFlags: string | und
   return { ok: true, flags: words };
 }
 
-/** The whole clang command line for a run. */
-export function compileArgs(language: ClangLanguage, flags: readonly string[]): string[] {
+/**
+ * Everything on a command line that reaches the compiler front end for the
+ * chosen flags: the flags a precompiled header must have been built with.
+ */
+export function frontendFlags(flags: readonly string[]): string[] {
+  return [...SAFETY_FLAGS, ...flags, ...toolchainCompileFlags()];
+}
+
+/** The whole clang command line for a run; with `pch`, the precompiled <bits/stdc++.h> is loaded first. */
+export function compileArgs(language: ClangLanguage, flags: readonly string[], { pch = false } = {}): string[] {
   const driver = language === 'c' ? 'clang' : 'clang++';
-  return [driver, SOURCE_FILE[language], ...SAFETY_FLAGS, ...flags, ...toolchainFlags()];
+  return [driver, SOURCE_FILE[language], ...frontendFlags(flags), ...(pch ? ['-include-pch', PCH_FILE] : []), ...toolchainLinkFlags()];
+}
+
+// ---- precompiled <bits/stdc++.h> ----------------------------------------------
+
+/**
+ * Parsing libc++'s headers is most of a C++ compile (≈6–9 s of ≈7–10 s in a
+ * browser). The runner build precompiles our <bits/stdc++.h> once with the
+ * default C++ flags (vite-plugins/cxxPch.ts), and a run whose source only
+ * includes standard headers loads that instead (≈1.5 s). The build and the
+ * worker take the command line from the functions below, so the two cannot
+ * drift apart.
+ */
+
+/** Where clang.worker.ts places our <bits/stdc++.h>: the header the PCH is built from. */
+export const PCH_HEADER = `/${EXTRA_INCLUDE_DIR}/bits/stdc++.h`;
+/**
+ * The precompiled header in the compiler's file system (written by the build,
+ * read by a run) and its file name on the runner origin (no `+`: the server
+ * would read it as a space).
+ */
+export const PCH_FILE = 'stdcxx.pch';
+/** The C++ flags the PCH is built with: a run with other (non-warning) flags cannot load it. */
+export const PCH_FLAGS: readonly string[] = DEFAULT_FLAGS.cpp;
+
+/** The command line that builds the PCH (driver first, like compileArgs). */
+export function pchBuildArgs(): string[] {
+  // No timestamp: the headers of the in-memory file system get a new mtime on every compile.
+  return ['clang++', '-x', 'c++-header', PCH_HEADER, ...frontendFlags(PCH_FLAGS), '-Xclang', '-fno-pch-timestamp', '-o', PCH_FILE];
+}
+
+/** Flags that only change which warnings are shown (a PCH built with other ones still loads). */
+const isWarningFlag = (flag: string): boolean => /^-W(?![alp],)/u.test(flag) || flag === '-w' || flag.startsWith('-pedantic');
+
+/**
+ * True when a run with these flags can load the PCH: the same flags apart
+ * from warnings (clang refuses a PCH built at another -O level or standard,
+ * and a -D the PCH did not see would silently not apply to its headers).
+ */
+export function pchFlagsMatch(flags: readonly string[]): boolean {
+  const strip = (f: readonly string[]) => f.filter((x) => !isWarningFlag(x));
+  const a = strip(flags);
+  const b = strip(PCH_FLAGS);
+  return a.length === b.length && a.every((x, i) => x === b[i]);
+}
+
+/** Standard headers a PCH run may include: everything our <bits/stdc++.h> includes, and the C forms (<stdio.h>) of its C headers. */
+const PCH_HEADERS: ReadonlySet<string> = new Set([
+  'bits/stdc++.h',
+  ...C_HEADERS,
+  ...C_HEADERS.map((h) => `${h.slice(1)}.h`),
+  ...CXX_HEADERS,
+]);
+
+/**
+ * The source with comments replaced by a space and the contents of string
+ * and character literals removed, after line splicing (translation phases
+ * 2–3, near enough to find preprocessor directives).
+ */
+export function stripCommentsAndLiterals(code: string): string {
+  const src = code.replace(/\\\r?\n/gu, '');
+  let out = '';
+  let i = 0;
+  while (i < src.length) {
+    const c = src[i]!;
+    const next = src[i + 1];
+    if (c === '/' && next === '/') {
+      while (i < src.length && src[i] !== '\n') i++;
+      out += ' ';
+    } else if (c === '/' && next === '*') {
+      const end = src.indexOf('*/', i + 2);
+      i = end < 0 ? src.length : end + 2;
+      out += ' ';
+    } else if (c === '"' || c === "'") {
+      const prefix = /\w*$/u.exec(src.slice(Math.max(0, i - 64), i))![0];
+      if (c === '"' && /^(?:u8|[uUL])?R$/u.test(prefix)) {
+        const open = src.indexOf('(', i);
+        const delim = open < 0 ? '' : src.slice(i + 1, open);
+        const close = open < 0 ? -1 : src.indexOf(`)${delim}"`, open);
+        i = close < 0 ? src.length : close + delim.length + 2;
+      } else {
+        i++;
+        while (i < src.length && src[i] !== c && src[i] !== '\n') i += src[i] === '\\' ? 2 : 1;
+        // An unterminated literal (or a digit separator, 1'000) ends with its line.
+        if (src[i] === c) i++;
+      }
+      out += `${c}${c}`;
+    } else {
+      out += c;
+      i++;
+    }
+  }
+  return out;
+}
+
+/**
+ * True when a C++ source can be compiled with the PCH without changing its
+ * meaning: every #include names a standard header in <…> form, and no other
+ * directive (#define, #undef, #if, #pragma…) comes before the last #include
+ * (so NDEBUG and other macros set before a header still reach it).
+ */
+export function pchEligible(code: string): boolean {
+  let otherDirective = false;
+  for (const line of stripCommentsAndLiterals(code).split('\n')) {
+    const m = /^\s*#\s*(\w*)(.*)$/u.exec(line);
+    if (!m || m[1] === '') continue;
+    if (m[1] === 'include_next' || m[1] === 'import') return false;
+    if (m[1] === 'include') {
+      const header = /^\s*<([^<>]+)>\s*$/u.exec(m[2]!)?.[1];
+      if (header === undefined || !PCH_HEADERS.has(header) || otherDirective) return false;
+    } else {
+      otherDirective = true;
+    }
+  }
+  return true;
+}
+
+/**
+ * After a compile with the PCH failed: true when the failure may be the PCH's
+ * doing, so the run is compiled again without it and that result reported.
+ * That is when clang talks about the precompiled file (flags that do not
+ * match), or when a diagnostic points outside the user's file (an ambiguity
+ * with a std name only the PCH made visible, like a global `count` next to
+ * `using namespace std;`).
+ */
+export function retryWithoutPch(output: string, userFile: string): boolean {
+  if (/precompiled|\bPCH\b|\.pch\b/u.test(output)) return true;
+  for (const line of output.split('\n')) {
+    const m = LOCATED.exec(line) ?? INCLUDED_FROM.exec(line);
+    if (m && m[1] !== userFile) return true;
+  }
+  return false;
 }
 
 // ---- diagnostics ------------------------------------------------------------

@@ -4,12 +4,23 @@ import {
   DEFAULT_FLAGS,
   EXCEPTIONS_HINT,
   OUTPUT_FILE,
+  PCH_FILE,
+  PCH_FLAGS,
+  PCH_HEADER,
   SAFETY_FLAGS,
   chooseFlags,
   compileArgs,
   describeCrash,
+  frontendFlags,
+  includeTree,
   mentionsExceptions,
   parseClangOutput,
+  pchBuildArgs,
+  pchEligible,
+  pchFlagsMatch,
+  retryWithoutPch,
+  stripCommentsAndLiterals,
+  toolchainLinkFlags,
 } from '../../runner/src/clang';
 
 describe('compiler flags', () => {
@@ -172,5 +183,127 @@ describe('<bits/stdc++.h>', () => {
   it('includes C++23 headers only under C++23', () => {
     const guarded = BITS_STDCXX_H.slice(BITS_STDCXX_H.indexOf('#if __cplusplus > 202002L'));
     for (const h of CXX23_HEADERS) expect(guarded).toContain(`#include <${h}>`);
+  });
+});
+
+describe('precompiled <bits/stdc++.h>: command lines', () => {
+  const contains = (haystack: readonly string[], needle: readonly string[]): boolean =>
+    haystack.some((_, i) => needle.every((x, j) => haystack[i + j] === x));
+
+  it('builds the PCH from the header the worker places, with the default C++ flags', () => {
+    const args = pchBuildArgs();
+    expect(args.slice(0, 4)).toEqual(['clang++', '-x', 'c++-header', PCH_HEADER]);
+    expect(contains(args, frontendFlags(DEFAULT_FLAGS.cpp))).toBe(true);
+    expect(args.slice(-2)).toEqual(['-o', PCH_FILE]);
+  });
+
+  it('compiles a run with the PCH using exactly the front-end flags the PCH was built with', () => {
+    const build = pchBuildArgs();
+    const run = compileArgs('cpp', [...DEFAULT_FLAGS.cpp], { pch: true });
+    const shared = frontendFlags(PCH_FLAGS);
+    expect(contains(build, shared)).toBe(true);
+    expect(contains(run, [...shared, '-include-pch', PCH_FILE])).toBe(true);
+    // Apart from the input, the header mode and the output, the build passes nothing else to the front end.
+    expect(build.filter((a) => !shared.includes(a))).toEqual(['clang++', '-x', 'c++-header', PCH_HEADER, '-Xclang', '-fno-pch-timestamp', '-o', PCH_FILE]);
+  });
+
+  it('leaves the PCH out unless asked', () => {
+    expect(compileArgs('cpp', [...DEFAULT_FLAGS.cpp])).not.toContain('-include-pch');
+    expect(compileArgs('cpp', [...DEFAULT_FLAGS.cpp])).toEqual(['clang++', 'main.cpp', ...frontendFlags(DEFAULT_FLAGS.cpp), ...toolchainLinkFlags()]);
+  });
+
+  it('puts our <bits/stdc++.h> where the PCH is built from', () => {
+    const tree = includeTree();
+    const node = PCH_HEADER.slice(1)
+      .split('/')
+      .reduce<unknown>((dir, name) => (dir as Record<string, unknown>)[name], tree);
+    expect(node).toBe(BITS_STDCXX_H);
+  });
+
+  it.each([
+    ['the defaults', '', true],
+    ['the defaults spelled out', '-O1 -std=c++20 -Wall -Wextra -fno-exceptions', true],
+    ['other warnings', '-O1 -std=c++20 -Wshadow -Werror -pedantic -fno-exceptions', true],
+    ['no warnings', '-O1 -std=c++20 -w -fno-exceptions', true],
+    ['another optimisation level', '-O2 -std=c++20 -fno-exceptions', false],
+    ['another standard', '-O1 -std=c++17 -fno-exceptions', false],
+    ['a macro', '-O1 -std=c++20 -fno-exceptions -DNDEBUG', false],
+    ['debug info', '-O1 -std=c++20 -fno-exceptions -g', false],
+    ['exceptions on', '-O1 -std=c++20', false],
+  ])('loads the PCH with %s: %s → %s', (_name, flags, expected) => {
+    const chosen = chooseFlags('cpp', flags);
+    expect(chosen.ok && pchFlagsMatch(chosen.flags)).toBe(expected);
+  });
+});
+
+describe('precompiled <bits/stdc++.h>: which programs use it', () => {
+  it.each([
+    ['<bits/stdc++.h>', '#include <bits/stdc++.h>\nusing namespace std;\nint main() {}\n'],
+    ['<iostream>, <vector> and <algorithm>', '#include <iostream>\n#include <vector>\n#include <algorithm>\nint main() {}\n'],
+    ['C forms of C headers', '#include <stdio.h>\n#include <string.h>\nint main() {}\n'],
+    ['no include at all', 'int main() { return 0; }\n'],
+    ['a #define after the last include', '#include <cstdio>\n#define MOD 1000000007\nint main() {}\n'],
+    ['spaces inside the directive', '  #  include  <map>  \nint main() {}\n'],
+    ['a directive inside a block comment', '/*\n#define NDEBUG\n*/\n#include <cassert>\nint main() {}\n'],
+    ['a directive inside a line comment', '// #define NDEBUG\n#include <cassert>\nint main() {}\n'],
+    ['a directive inside a raw string', 'const char* s = R"x(\n#define NDEBUG\n)x";\n#include <cassert>\nint main() {}\n'],
+    ['a digit separator before an include', 'int big = 1\'000\'000;\n#include <vector>\nint main() {}\n'],
+  ])('uses it for %s', (_name, code) => {
+    expect(pchEligible(code)).toBe(true);
+  });
+
+  it.each([
+    ['a quoted include', '#include "solution.h"\nint main() {}\n'],
+    ['a header our <bits/stdc++.h> lacks', '#include <print>\nint main() {}\n'],
+    ['a non-standard header', '#include <boost/graph.hpp>\nint main() {}\n'],
+    ['#define NDEBUG before <cassert>', '#define NDEBUG\n#include <cassert>\nint main() {}\n'],
+    ['#undef before an include', '#include <cstdio>\n#undef EOF\n#include <vector>\nint main() {}\n'],
+    ['#if around an include', '#if 1\n#include <vector>\n#endif\nint main() {}\n'],
+    ['a #pragma before an include', '#pragma GCC optimize("O3")\n#include <vector>\nint main() {}\n'],
+    ['a macro include', '#define H <vector>\n#include H\nint main() {}\n'],
+    ['#include_next', '#include_next <vector>\nint main() {}\n'],
+    ['a directive continued onto the next line', '#def\\\nine X 1\n#include <vector>\nint main() {}\n'],
+    ['a directive after a block comment on its line', '/* c */ #define X 1\n#include <vector>\nint main() {}\n'],
+  ])('does not use it for %s', (_name, code) => {
+    expect(pchEligible(code)).toBe(false);
+  });
+});
+
+describe('precompiled <bits/stdc++.h>: compiling again without it', () => {
+  it('retries when clang refuses the PCH', () => {
+    expect(retryWithoutPch("error: OptimizationLevel differs in precompiled file 'stdcxx.pch' vs. current file\n", 'main.cpp')).toBe(true);
+  });
+
+  it('retries when a note points into a header the PCH made visible', () => {
+    const output = [
+      "main.cpp:5:16: error: reference to 'count' is ambiguous",
+      '    5 |   printf("%d\\n", count);',
+      "main.cpp:3:5: note: candidate found by name lookup is 'count'",
+      "/usr/include/c++/v1/__algorithm/count.h:38:1: note: candidate found by name lookup is 'std::count'",
+      '1 error generated.',
+    ].join('\n');
+    expect(retryWithoutPch(output, 'main.cpp')).toBe(true);
+  });
+
+  it('retries when an error is inside a header', () => {
+    expect(retryWithoutPch('In file included from main.cpp:1:\n/usr/include/c++/v1/vector:10:1: error: boom\n', 'main.cpp')).toBe(true);
+  });
+
+  it('keeps a failure that only concerns the user file', () => {
+    const output = "main.cpp:4:16: error: use of undeclared identifier 'y'\nmain.cpp:3:7: warning: unused variable 'x'\n2 errors generated.\n";
+    expect(retryWithoutPch(output, 'main.cpp')).toBe(false);
+  });
+
+  it('keeps a linker failure', () => {
+    expect(retryWithoutPch('wasm-ld: error: /tmp/main-1.o: undefined symbol: solve()\n', 'main.cpp')).toBe(false);
+  });
+});
+
+describe('stripCommentsAndLiterals', () => {
+  it('replaces comments by a space and empties literals', () => {
+    expect(stripCommentsAndLiterals('a /* x */ b // y\nc "s//t" \'/\' R"d(q\n)d" e')).toBe('a   b  \nc "" \'\' R"" e');
+  });
+  it('joins spliced lines first', () => {
+    expect(stripCommentsAndLiterals('#define A \\\n 1\nx')).toBe('#define A  1\nx');
   });
 });
