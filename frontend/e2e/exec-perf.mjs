@@ -43,10 +43,22 @@ const PROGRAMS = {
   python: `print("${TOKEN}")`,
   c: `#include <stdio.h>\nint main(void) { puts("${TOKEN}"); return 0; }\n`,
   cpp: `#include <iostream>\nint main() { std::cout << "${TOKEN}" << std::endl; }\n`,
+  'cpp-bits': `#include <bits/stdc++.h>\nusing namespace std;\nint main() {\n  vector<int> v{3, 1, 2};\n  sort(v.begin(), v.end());\n  map<int, int> m;\n  for (int x : v) m[x]++;\n  cout << "${TOKEN}" << m.size() << endl;\n}\n`,
+  // A directive before the include: the runner compiles without the PCH (the cost it saves).
+  'cpp-bits-nopch': `#define PAIRPAD_BENCH 1\n#include <bits/stdc++.h>\nusing namespace std;\nint main() {\n  vector<int> v{3, 1, 2};\n  sort(v.begin(), v.end());\n  map<int, int> m;\n  for (int x : v) m[x]++;\n  cout << "${TOKEN}" << m.size() << endl;\n}\n`,
   go: `package main\n\nimport "fmt"\n\nfunc main() { fmt.Println("${TOKEN}") }\n`,
   ruby: `puts "${TOKEN}"`,
   lua: `print("${TOKEN}")`,
   sql: `SELECT '${TOKEN}' AS word;`,
+};
+
+/** Programs measured for a language when there is more than one: C++ with <iostream> only and with <bits/stdc++.h> (the PCH serves both), and once without the PCH. */
+const VARIANTS = {
+  cpp: [
+    { key: 'cpp', label: 'C++ (`<iostream>`)' },
+    { key: 'cpp-bits', label: 'C++ (`<bits/stdc++.h>`)' },
+    { key: 'cpp-bits-nopch', label: 'C++ (`<bits/stdc++.h>` after a `#define`: no PCH)' },
+  ],
 };
 
 const median = (xs) => {
@@ -136,14 +148,14 @@ async function settle(page, exits) {
   await page.waitForFunction((n) => document.querySelectorAll('[data-testid="run-exit"]').length >= n, exits, { timeout: 120_000 });
 }
 
-async function measure(browser, server, language) {
+async function measure(browser, server, language, program = PROGRAMS[language]) {
   const res = await fetch(`${server.url}/api/sessions`, {
     method: 'POST',
     headers: { 'Content-Type': 'application/json' },
     body: JSON.stringify({ language, title: `bench ${language}` }),
   });
   const session = await res.json();
-  await seed(server.url, session.id, PROGRAMS[language]);
+  await seed(server.url, session.id, program);
   const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
   try {
     let mark = logSize(server.logFile);
@@ -180,9 +192,11 @@ async function main() {
     const results = [];
     for (const lang of languages) {
       if (ONLY.length && !ONLY.includes(lang.id)) continue;
-      const r = await measure(browser, server, lang.id);
-      results.push({ ...r, name: lang.name, runtimeBytes: lang.runtime_bytes });
-      if (!JSON_OUT) process.stderr.write(`measured ${lang.name}\n`);
+      for (const { key, label } of VARIANTS[lang.id] ?? [{ key: lang.id, label: lang.name }]) {
+        const r = await measure(browser, server, lang.id, PROGRAMS[key]);
+        results.push({ ...r, name: label, runtimeBytes: lang.runtime_bytes });
+        if (!JSON_OUT) process.stderr.write(`measured ${label}\n`);
+      }
     }
     if (JSON_OUT) {
       console.log(JSON.stringify(results, null, 2));
