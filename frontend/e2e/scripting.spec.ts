@@ -145,6 +145,19 @@ test.describe('Ruby', () => {
     await expect(page.getByTestId('output-panel')).toContainText('sum 42');
   });
 
+  test('STDIN.read reads every line until the end of input', async ({ page, server }) => {
+    await openSession(page, server.url, 'Ada', { language: 'ruby' });
+    await setCode(page, 'words = STDIN.read.split\nputs "#{words.size} words: #{words.join(",")}"\np STDIN.gets');
+    await page.getByTestId('run-button').click();
+    await typeLine(page, 'one two');
+    await typeLine(page, 'three');
+    await expect(page.getByTestId('stdin-input')).toBeVisible();
+    await page.getByTestId('stdin-end').click();
+    await expect(lastExit(page)).toContainText('Exited with status 0');
+    await expect(page.getByTestId('output-panel')).toContainText('3 words: one,two,three');
+    await expect(page.getByTestId('output-panel')).toContainText('nil');
+  });
+
   test('an exception names its line', async ({ page, server }) => {
     await openSession(page, server.url, 'Ada', { language: 'ruby' });
     await setCode(page, 'def check(n)\n  raise ArgumentError, "bad input" if n < 0\nend\n\ncheck(-1)\n');
