@@ -1,5 +1,5 @@
-import { DIAGNOSTICS_MAX, type Diagnostic, type SourcePosition } from '../../src/services/executor/protocol';
-import { BITS_STDCXX_H, C_HEADERS, CXX_HEADERS } from './bitsStdcxx';
+import { DIAGNOSTICS_MAX, type Diagnostic, type SourcePosition } from '../../src/services/executor/protocol.ts';
+import { BITS_STDCXX_H, C_HEADERS, CXX_HEADERS } from './bitsStdcxx.ts';
 
 /**
  * The pure parts of the C/C++ runtime (clang.worker.ts): the compiler command
