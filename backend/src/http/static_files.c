@@ -69,7 +69,17 @@ http_static_result_t http_static_resolve(const char *root, pp_bytes_t path,
   if (n < 0 || (size_t)n >= sizeof out->file)
     return HTTP_STATIC_FORBIDDEN;
   struct stat st;
-  if (stat(out->file, &st) == 0 && S_ISREG(st.st_mode)) {
+  bool found = stat(out->file, &st) == 0 && S_ISREG(st.st_mode);
+  if (!found && memchr(rel.ptr, ' ', rel.len)) {
+    /* lws decodes '+' in a path to a space (form encoding, which paths do
+     * not use): a file named with '+' (e.g. c++) is looked up as such when
+     * no file has the spaces. */
+    for (char *c = out->file + strlen(root); *c; c++)
+      if (*c == ' ')
+        *c = '+';
+    found = stat(out->file, &st) == 0 && S_ISREG(st.st_mode);
+  }
+  if (found) {
     out->mime = http_static_mime(rel);
     out->immutable = rel.len > 8 && memcmp(rel.ptr, "/assets/", 8) == 0;
     return HTTP_STATIC_FOUND;

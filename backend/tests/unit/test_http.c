@@ -504,6 +504,8 @@ void test_static_resolve_vectors(void) {
   test_write_file(root, "index.html", "<!doctype html>");
   test_write_file(root, "assets/app.123.js", "console.log(1)");
   test_write_file(root, "a.txt", "a");
+  test_write_file(root, "lib/c++.txt", "plus");
+  test_write_file(root, "two words.txt", "space");
   test_write_file(root, ".env", "SECRET=1");
   test_write_file(root, ".git/config", "[core]");
   const struct {
@@ -517,6 +519,10 @@ void test_static_resolve_vectors(void) {
       {LIT("/"), HTTP_STATIC_FOUND, "/index.html", HTML, false},
       {LIT("/index.html"), HTTP_STATIC_FOUND, "/index.html", HTML, false},
       {LIT("/a.txt"), HTTP_STATIC_FOUND, "/a.txt", TXT, false},
+      /* lws hands over '+' decoded to a space */
+      {LIT("/lib/c  .txt"), HTTP_STATIC_FOUND, "/lib/c++.txt", TXT, false},
+      {LIT("/two words.txt"), HTTP_STATIC_FOUND, "/two words.txt", TXT, false},
+      {LIT("/lib/c .txt"), HTTP_STATIC_MISSING, NULL, NULL, false},
       {LIT("/assets/app.123.js"), HTTP_STATIC_FOUND, "/assets/app.123.js", JS,
        true},
       {LIT("/assets/app.999.js"), HTTP_STATIC_MISSING, NULL, NULL, false},
