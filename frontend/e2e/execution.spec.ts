@@ -62,6 +62,25 @@ test.describe('running code in the browser', () => {
     await expect(page.getByTestId('output-panel')).toContainText('Hello, Ada!');
   });
 
+  test('Python sys.stdin.read() returns every line once the input is ended, then input() raises EOFError', async ({ page, server }) => {
+    await openSession(page, server.url, 'Ada', { language: 'python' });
+    await setCode(
+      page,
+      'import sys\nprint("sum", sum(int(x) for x in sys.stdin.read().split()))\ntry:\n    input()\nexcept EOFError:\n    print("EOFError")',
+    );
+    await page.getByTestId('run-button').click();
+    const stdin = page.getByTestId('stdin-input');
+    for (const line of ['3 4', '5']) {
+      await expect(stdin).toBeVisible({ timeout: 60_000 });
+      await stdin.fill(line);
+      await stdin.press('Enter');
+    }
+    await page.getByTestId('stdin-end').click();
+    await expect(lastExit(page)).toContainText('Exited with status 0');
+    await expect(page.getByTestId('output-panel')).toContainText('sum 12');
+    await expect(page.getByTestId('output-panel')).toContainText('EOFError');
+  });
+
   test('a JavaScript infinite loop is stopped by the time limit while the editor stays responsive', async ({ page, server }) => {
     await openSession(page, server.url, 'Ada', { language: 'javascript', run_timeout_seconds: 5 });
     await setCode(page, 'while (true) {}\n');
