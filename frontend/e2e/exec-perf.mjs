@@ -6,7 +6,9 @@
 //      cached = a new page in the same profile (runtime not in memory, files cached),
 //      warm   = Run again on the same page (runtime loaded);
 //  - bytes the runner origin sent for each phase (compressed files as served,
-//    read from the server's request log and the build's .br/.gz siblings).
+//    read from the server's request log and the build's .br/.gz siblings);
+//  - how fast typing in the editor stays while a JavaScript infinite loop runs
+//    (keydown to the character on screen; `--only typing` measures just that).
 // Usage: npm run build && node e2e/exec-perf.mjs [--runs N] [--only lang,lang] [--json]
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -184,6 +186,55 @@ async function measure(browser, server, language, program = PROGRAMS[language]) 
   }
 }
 
+/**
+ * Milliseconds from a key press reaching the page (the keydown event's time
+ * stamp) to the character on screen (a MutationObserver on Monaco's lines).
+ */
+async function keystrokeMs(page, ch) {
+  await page.evaluate(() => {
+    const lines = document.querySelector('.monaco-editor .view-lines');
+    window.__typed = new Promise((resolve) => {
+      let pressedAt = null;
+      document.addEventListener('keydown', (e) => (pressedAt = e.timeStamp), { capture: true, once: true });
+      const obs = new MutationObserver(() => {
+        if (pressedAt === null) return;
+        obs.disconnect();
+        resolve(performance.now() - pressedAt);
+      });
+      obs.observe(lines, { childList: true, subtree: true, characterData: true });
+      setTimeout(() => resolve(Number.POSITIVE_INFINITY), 5_000);
+    });
+  });
+  await page.keyboard.type(ch);
+  return page.evaluate(() => window.__typed);
+}
+
+/** Typing in the editor while a JavaScript infinite loop runs in the runner. */
+async function typingWhileLooping(browser, server) {
+  const res = await fetch(`${server.url}/api/sessions`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ language: 'javascript', title: 'bench typing', run_timeout_seconds: 60 }),
+  });
+  const session = await res.json();
+  await seed(server.url, session.id, 'while (true) {}\n');
+  const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+  try {
+    const page = await openPage(context, session.join_url);
+    await page.getByTestId('run-button').click();
+    await page.getByTestId('stop-button').and(page.locator(':enabled')).waitFor();
+    await page.locator('.monaco-editor .view-lines').click();
+    await page.keyboard.press('ControlOrMeta+End');
+    const samples = [];
+    for (const ch of '// typing while it runs') samples.push(await keystrokeMs(page, ch));
+    await page.getByTestId('stop-button').click();
+    const sorted = [...samples].sort((x, y) => x - y);
+    return { keystrokes: samples.length, medianMs: median(samples), maxMs: sorted[sorted.length - 1] };
+  } finally {
+    await context.close();
+  }
+}
+
 async function main() {
   const server = await startServer();
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
@@ -198,8 +249,9 @@ async function main() {
         if (!JSON_OUT) process.stderr.write(`measured ${label}\n`);
       }
     }
+    const typing = !ONLY.length || ONLY.includes('typing') ? await typingWhileLooping(browser, server) : null;
     if (JSON_OUT) {
-      console.log(JSON.stringify(results, null, 2));
+      console.log(JSON.stringify({ results, typing }, null, 2));
       return;
     }
     console.log(`In-browser execution, headless Chromium, localhost; warm = median of ${RUNS}, cached = median of ${Math.min(RUNS, 3)}`);
@@ -209,6 +261,12 @@ async function main() {
     for (const r of results) {
       console.log(
         `| ${r.name} | ${Math.round(r.coldMs)} ms | ${Math.round(r.cachedMs)} ms | ${r.warmMs.toFixed(1)} ms | ${mb(r.coldBytes)} | ${mb(r.cachedBytes)} | ${mb(r.runtimeBytes)} |`,
+      );
+    }
+    if (typing) {
+      console.log('');
+      console.log(
+        `Typing while a JavaScript infinite loop runs (keydown → character on screen, ${typing.keystrokes} keystrokes): median ${typing.medianMs.toFixed(1)} ms, max ${typing.maxMs.toFixed(1)} ms`,
       );
     }
   } finally {
