@@ -13,8 +13,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium } from '@playwright/test';
-import { io } from 'socket.io-client';
-import * as Y from 'yjs';
+import { CHROMIUM, CHROMIUM_ARGS, median, seedDocument } from './bench-support.mjs';
 import { RUNNER_DIR, startServer } from './server.mjs';
 
 const args = process.argv.slice(2);
@@ -27,15 +26,6 @@ const ONLY = opt('only', '')
   .split(',')
   .filter(Boolean);
 const JSON_OUT = args.includes('--json');
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
 const TOKEN = 'pairpad-bench';
 
 /** A program per language that prints TOKEN once. */
@@ -63,31 +53,8 @@ const VARIANTS = {
   ],
 };
 
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
 const mb = (n) => `${(n / 1e6).toFixed(2)} MB`;
 
-/** Writes the program into the session's shared document (a Node Yjs client). */
-async function seed(url, sessionId, code) {
-  const doc = new Y.Doc();
-  const socket = io(url, { transports: ['websocket'] });
-  try {
-    await new Promise((resolve, reject) => {
-      socket.on('connect_error', reject);
-      socket.on('connect', resolve);
-    });
-    const ack = await socket.timeout(5000).emitWithAck('join', { session_id: sessionId, name: 'seed' });
-    if (!ack.ok) throw new Error(`join: ${JSON.stringify(ack.error)}`);
-    Y.applyUpdate(doc, new Uint8Array(ack.update));
-    doc.getText('code').insert(0, code);
-    const res = await socket.timeout(5000).emitWithAck('code_change', Y.encodeStateAsUpdate(doc, new Uint8Array(ack.state_vector)));
-    if (!res.ok) throw new Error(`code_change: ${JSON.stringify(res.error)}`);
-  } finally {
-    socket.disconnect();
-  }
-}
 
 /** Bytes the runner sent: runner files named in the log lines since `from`, at their served (brotli) size. */
 function runnerBytes(logFile, from) {
@@ -157,7 +124,7 @@ async function measure(browser, server, language, program = PROGRAMS[language]) 
     body: JSON.stringify({ language, title: `bench ${language}` }),
   });
   const session = await res.json();
-  await seed(server.url, session.id, program);
+  await seedDocument(server.url, session.id, program);
   const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
   try {
     let mark = logSize(server.logFile);
@@ -217,7 +184,7 @@ async function typingWhileLooping(browser, server) {
     body: JSON.stringify({ language: 'javascript', title: 'bench typing', run_timeout_seconds: 60 }),
   });
   const session = await res.json();
-  await seed(server.url, session.id, 'while (true) {}\n');
+  await seedDocument(server.url, session.id, 'while (true) {}\n');
   const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
   try {
     const page = await openPage(context, session.join_url);

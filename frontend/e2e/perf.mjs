@@ -8,8 +8,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium } from '@playwright/test';
-import { io } from 'socket.io-client';
-import * as Y from 'yjs';
+import { CHROMIUM, CHROMIUM_ARGS, median, seedDocument } from './bench-support.mjs';
 import { DIST_DIR, startServer } from './server.mjs';
 
 const args = process.argv.slice(2);
@@ -20,43 +19,14 @@ const opt = (name, fallback) => {
 const RUNS = opt('runs', 7);
 const LINES = opt('lines', 200);
 const JSON_OUT = args.includes('--json');
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
 
 const kb = (n) => `${(n / 1024).toFixed(1)} KiB`;
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
 
-/** Seeds a session's document through the real protocol (a Node Yjs client). */
-async function seedDocument(url, sessionId, lines) {
-  const doc = new Y.Doc();
-  const text = Array.from({ length: lines }, (_, i) =>
+/** A document of `lines` lines of JavaScript. */
+function sampleCode(lines) {
+  return Array.from({ length: lines }, (_, i) =>
     i % 10 === 0 ? `// section ${i / 10}` : `function f${i}(a, b) { return a * ${i} + b; }`,
   ).join('\n');
-  const socket = io(url, { path: '/socket.io/', transports: ['websocket'] });
-  try {
-    await new Promise((resolve, reject) => {
-      socket.on('connect_error', reject);
-      socket.on('connect', resolve);
-    });
-    const ack = await socket.timeout(5000).emitWithAck('join', { session_id: sessionId, name: 'seed' });
-    if (!ack.ok) throw new Error(`join: ${JSON.stringify(ack.error)}`);
-    Y.applyUpdate(doc, new Uint8Array(ack.update));
-    doc.getText('code').insert(0, text);
-    const res = await socket.timeout(5000).emitWithAck('code_change', Y.encodeStateAsUpdate(doc, new Uint8Array(ack.state_vector)));
-    if (!res.ok) throw new Error(`code_change: ${JSON.stringify(res.error)}`);
-  } finally {
-    socket.disconnect();
-  }
 }
 
 function gzipSizeOf(urlPath) {
@@ -133,7 +103,7 @@ async function main() {
         body: JSON.stringify({ title: 'perf', language: 'javascript' }),
       })
     ).json();
-    await seedDocument(server.url, created.id, LINES);
+    await seedDocument(server.url, created.id, sampleCode(LINES));
     const sessionUrl = `${server.url}/s/${created.id}`;
 
     const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
