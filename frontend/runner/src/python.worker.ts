@@ -2,6 +2,7 @@ import { loadPyodide, type PyodideInterface } from 'pyodide';
 import type { WorkerRun } from '../../src/services/executor/protocol';
 import { OutputBatcher } from './outputBatcher';
 import { pythonErrorPosition } from './stack';
+import { fetchRuntime } from './scriptRuntime';
 import { requestStdin } from './stdin';
 import { forbidNestedWorkers, serveWorker, type WorkerHost } from './workerHost';
 
@@ -16,7 +17,6 @@ declare const __PYODIDE_INDEX_PATH__: string;
 declare const __PYODIDE_FILES__: { name: string; bytes: number }[];
 
 const USER_FILE = 'main.py';
-const PROGRESS_INTERVAL_MS = 100;
 
 /** Runs user code with fresh globals; returns (status, exit code, message) and prints the traceback itself. */
 const HELPER = `
@@ -110,35 +110,15 @@ def run_user(code, stdin_ok):
 `;
 
 /**
- * Downloads the runtime files with a streamed reader to report progress
- * (Content-Length is useless under Content-Encoding, so totals come from the
- * build); loadPyodide then finds them in the HTTP cache (immutable paths).
+ * Downloads the runtime files, reporting progress (fetchRuntime); loadPyodide
+ * then finds them in the HTTP cache (immutable paths), once fully read.
  */
 async function prefetch(host: WorkerHost): Promise<void> {
-  const total = __PYODIDE_FILES__.reduce((n, f) => n + f.bytes, 0);
-  let loaded = 0;
-  let last = 0;
-  const report = (force: boolean): void => {
-    const t = performance.now();
-    if (!force && t - last < PROGRESS_INTERVAL_MS) return;
-    last = t;
-    host.send({ type: 'progress', loaded: Math.min(loaded, total), total });
-  };
-  report(true);
-  await Promise.all(
-    __PYODIDE_FILES__.map(async (file) => {
-      const res = await fetch(`${__PYODIDE_INDEX_PATH__}${file.name}`);
-      if (!res.ok || !res.body) throw new Error(`${file.name}: HTTP ${res.status}`);
-      const reader = res.body.getReader();
-      for (;;) {
-        const { done, value } = await reader.read();
-        if (done) break;
-        loaded += value.byteLength;
-        report(false);
-      }
-    }),
+  const responses = await fetchRuntime(
+    host,
+    __PYODIDE_FILES__.map((file) => ({ url: `${__PYODIDE_INDEX_PATH__}${file.name}`, bytes: file.bytes })),
   );
-  report(true);
+  await Promise.all(responses.map((res) => res.arrayBuffer()));
 }
 
 type RunResult = { toJs(): [string, number, string, string]; destroy(): void };

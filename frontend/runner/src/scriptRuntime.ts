@@ -25,7 +25,7 @@ const PROGRESS_INTERVAL_MS = 100;
  * since Content-Length is the compressed size), so the caller can hand the
  * original to `WebAssembly.compileStreaming` and keep the engine's code cache.
  */
-export async function fetchRuntime(host: WorkerHost, files: readonly RuntimeFile[]): Promise<Response[]> {
+export async function fetchRuntime(host: WorkerHost, files: readonly Pick<RuntimeFile, 'url' | 'bytes'>[]): Promise<Response[]> {
   const total = files.reduce((n, f) => n + f.bytes, 0);
   let loaded = 0;
   let last = 0;
