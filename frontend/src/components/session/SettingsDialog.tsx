@@ -52,6 +52,33 @@ function sqlSetupError(value: string): string | undefined {
 }
 
 /** The `run_settings` to save: trimmed flags, blank fields left out. */
+interface FlagsFieldProps {
+  label: string;
+  value: string;
+  /** Shown as the placeholder: what an empty field means. */
+  defaults: string;
+  onChange: (value: string) => void;
+  error: string | undefined;
+  testId: string;
+}
+
+/** A compiler-flags input: monospace, no spelling or autofill help. */
+function FlagsField({ label, value, defaults, onChange, error, testId }: FlagsFieldProps) {
+  return (
+    <TextField
+      label={label}
+      value={value}
+      placeholder={defaults}
+      spellCheck={false}
+      autoComplete="off"
+      className="font-mono"
+      onChange={(e) => onChange(e.target.value)}
+      error={error}
+      data-testid={testId}
+    />
+  );
+}
+
 export function runSettingsBody(cFlags: string, cppFlags: string, sqlSetup: string): RunSettings {
   const body: RunSettings = {};
   if (cFlags.trim() !== '') body.c_flags = cFlags.trim();
@@ -282,27 +309,21 @@ export function SettingsDialog(props: SettingsDialogProps) {
               Compiler flags replace the defaults shown; leave a field empty to keep them.
             </p>
           </div>
-          <TextField
+          <FlagsField
             label="C compiler flags"
             value={cFlags}
-            placeholder={DEFAULT_C_FLAGS}
-            spellCheck={false}
-            autoComplete="off"
-            className="font-mono"
-            onChange={(e) => setCFlags(e.target.value)}
+            defaults={DEFAULT_C_FLAGS}
+            onChange={setCFlags}
             error={cFlagsError}
-            data-testid="run-settings-c-flags"
+            testId="run-settings-c-flags"
           />
-          <TextField
+          <FlagsField
             label="C++ compiler flags"
             value={cppFlags}
-            placeholder={DEFAULT_CPP_FLAGS}
-            spellCheck={false}
-            autoComplete="off"
-            className="font-mono"
-            onChange={(e) => setCppFlags(e.target.value)}
+            defaults={DEFAULT_CPP_FLAGS}
+            onChange={setCppFlags}
             error={cppFlagsError}
-            data-testid="run-settings-cpp-flags"
+            testId="run-settings-cpp-flags"
           />
           <TextAreaField
             label="SQL setup"
