@@ -15,22 +15,31 @@ export interface WasiIo {
   noStdin(): void;
 }
 
-/** A terminal-like fd: C's stdio line-buffers stdout on it, so output shows up as lines are printed. */
-class OutputFd extends Fd {
-  private readonly decoder = new TextDecoder();
-
-  constructor(private readonly emit: (text: string) => void) {
+/**
+ * A terminal-like fd: C's stdio line-buffers stdout on a character device,
+ * so output shows up as lines are printed.
+ */
+class TerminalFd extends Fd {
+  constructor(private readonly rights: number) {
     super();
   }
 
   override fd_fdstat_get() {
     const fdstat = new wasi.Fdstat(wasi.FILETYPE_CHARACTER_DEVICE, 0);
-    fdstat.fs_rights_base = BigInt(wasi.RIGHTS_FD_WRITE);
+    fdstat.fs_rights_base = BigInt(this.rights);
     return { ret: 0, fdstat };
   }
 
   override fd_filestat_get() {
     return { ret: 0, filestat: new wasi.Filestat(0n, wasi.FILETYPE_CHARACTER_DEVICE, 0n) };
+  }
+}
+
+class OutputFd extends TerminalFd {
+  private readonly decoder = new TextDecoder();
+
+  constructor(private readonly emit: (text: string) => void) {
+    super(wasi.RIGHTS_FD_WRITE);
   }
 
   override fd_write(data: Uint8Array) {
@@ -40,23 +49,13 @@ class OutputFd extends Fd {
   }
 }
 
-class InputFd extends Fd {
+class InputFd extends TerminalFd {
   private pending = new Uint8Array(0);
   private eof = false;
   private warned = false;
 
   constructor(private readonly io: WasiIo) {
-    super();
-  }
-
-  override fd_fdstat_get() {
-    const fdstat = new wasi.Fdstat(wasi.FILETYPE_CHARACTER_DEVICE, 0);
-    fdstat.fs_rights_base = BigInt(wasi.RIGHTS_FD_READ);
-    return { ret: 0, fdstat };
-  }
-
-  override fd_filestat_get() {
-    return { ret: 0, filestat: new wasi.Filestat(0n, wasi.FILETYPE_CHARACTER_DEVICE, 0n) };
+    super(wasi.RIGHTS_FD_READ);
   }
 
   override fd_read(size: number) {
