@@ -28,6 +28,11 @@ enum {
   ST_STALE_CODE,
   ST_RUN_INSERT,
   ST_RUN_SELECT,
+  ST_JOURNAL_SELECT,
+  ST_JOURNAL_SPAN,
+  ST_JOURNAL_MOVE,
+  ST_JOURNAL_CLEAR,
+  ST_JOURNAL_ORPHANS,
   ST__COUNT
 };
 
@@ -54,26 +59,48 @@ static const char *const sql_text[ST__COUNT] = {
                   "run_timeout_seconds = ?7, run_settings = ?8 WHERE id = ?1",
     [ST_DELETE] = "DELETE FROM sessions WHERE id = ?1",
     [ST_PURGE] = "DELETE FROM sessions WHERE expires_at <= ?1",
-    /* Updates of a session deleted meanwhile are dropped, not errors. */
-    [ST_LOG_INSERT] = "INSERT INTO session_updates (session_id, data, author, "
-                      "author_name, created_at) SELECT ?1, ?2, ?3, ?4, ?5 "
-                      "WHERE EXISTS (SELECT 1 FROM sessions WHERE id = ?1)",
-    [ST_CODE_UPDATE] =
-        "UPDATE sessions SET code = ?2, code_update_id = COALESCE((SELECT "
-        "max(id) FROM session_updates WHERE session_id = ?1), 0) WHERE id = ?1",
-    [ST_STALE_CODE] = "SELECT s.id FROM sessions s WHERE EXISTS (SELECT 1 FROM "
-                      "session_updates u WHERE u.session_id = s.id AND u.id > "
-                      "s.code_update_id) LIMIT ?1",
+    /* Updates land in the journal (migration 0006); those of a session
+     * deleted meanwhile are never read back and are dropped by the move. */
+    [ST_LOG_INSERT] = "INSERT INTO session_journal (session_id, data, author, "
+                      "author_name, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+    /* The text reflects every update of the session logged so far (the
+     * caller's contract), so the last id handed out by the journal is a
+     * bound that any later update of the session exceeds. */
+    [ST_CODE_UPDATE] = "UPDATE sessions SET code = ?2, code_update_id = "
+                       "COALESCE((SELECT seq FROM sqlite_sequence WHERE name "
+                       "= 'session_journal'), 0) WHERE id = ?1",
+    [ST_STALE_CODE] =
+        "SELECT s.id FROM sessions s WHERE EXISTS (SELECT 1 FROM "
+        "session_updates u WHERE u.session_id = s.id AND u.id > "
+        "s.code_update_id) UNION SELECT s.id FROM session_journal j JOIN "
+        "sessions s ON s.id = j.session_id WHERE j.id > s.code_update_id "
+        "LIMIT ?1",
     [ST_SNAP_SELECT] = "SELECT state, last_update_id FROM session_snapshots "
                        "WHERE session_id = ?1",
     [ST_LOG_SELECT] = "SELECT data FROM session_updates WHERE session_id = ?1 "
                       "AND id > ?2 ORDER BY id",
+    [ST_JOURNAL_SELECT] = "SELECT data FROM session_journal WHERE "
+                          "session_id = ?1 AND id > ?2 AND EXISTS (SELECT 1 "
+                          "FROM sessions WHERE id = ?1) ORDER BY id",
+    [ST_JOURNAL_SPAN] = "SELECT min(id), max(id) FROM session_journal",
+    [ST_JOURNAL_MOVE] =
+        "INSERT INTO session_updates (id, session_id, data, author, "
+        "author_name, created_at) SELECT j.id, j.session_id, j.data, "
+        "j.author, j.author_name, j.created_at FROM session_journal j WHERE "
+        "EXISTS (SELECT 1 FROM sessions s WHERE s.id = j.session_id) ORDER BY "
+        "j.id",
+    [ST_JOURNAL_CLEAR] = "DELETE FROM session_journal",
+    [ST_JOURNAL_ORPHANS] = "DELETE FROM session_journal WHERE NOT EXISTS "
+                           "(SELECT 1 FROM sessions s WHERE s.id = "
+                           "session_journal.session_id)",
+    /* The state includes every update logged so far (the caller's
+     * contract): see ST_CODE_UPDATE. */
     [ST_SNAP_UPSERT] =
         "INSERT INTO session_snapshots (session_id, state, last_update_id, "
-        "updated_at) SELECT ?1, ?2, COALESCE((SELECT max(id) FROM "
-        "session_updates WHERE session_id = ?1), 0), ?3 WHERE EXISTS (SELECT "
-        "1 FROM sessions WHERE id = ?1) ON CONFLICT (session_id) DO UPDATE "
-        "SET state = excluded.state, last_update_id = excluded.last_update_id, "
+        "updated_at) SELECT ?1, ?2, COALESCE((SELECT seq FROM sqlite_sequence "
+        "WHERE name = 'session_journal'), 0), ?3 WHERE EXISTS (SELECT 1 FROM "
+        "sessions WHERE id = ?1) ON CONFLICT (session_id) DO UPDATE SET state "
+        "= excluded.state, last_update_id = excluded.last_update_id, "
         "updated_at = excluded.updated_at",
 };
 
@@ -361,6 +388,13 @@ static int sqlite__update_session(store__conn_t *c, const store_session_t *s) {
   return sqlite3_changes(c->db) == 1 ? 0 : PP_ENOTFOUND;
 }
 
+/* The journal has no foreign key (it would cost a lookup per append):
+ * deleting a session deletes its journaled updates here instead. */
+static int sqlite__drop_orphans(store__conn_t *c) {
+  sqlite3_stmt *q = sqlite__stmt(c, ST_JOURNAL_ORPHANS);
+  return q ? sqlite__step_done(c, q) : PP_ESTORE;
+}
+
 static int sqlite__delete_session(store__conn_t *c, const char *id) {
   sqlite3_stmt *q = sqlite__stmt(c, ST_DELETE);
   if (!q)
@@ -369,7 +403,9 @@ static int sqlite__delete_session(store__conn_t *c, const char *id) {
   int rc = sqlite__step_done(c, q);
   if (rc)
     return rc;
-  return sqlite3_changes(c->db) == 1 ? 0 : PP_ENOTFOUND;
+  if (sqlite3_changes(c->db) != 1)
+    return PP_ENOTFOUND;
+  return sqlite__drop_orphans(c);
 }
 
 static int sqlite__purge_expired(store__conn_t *c, int64_t now_ms,
@@ -382,7 +418,7 @@ static int sqlite__purge_expired(store__conn_t *c, int64_t now_ms,
   if (rc)
     return rc;
   *purged = (long)sqlite3_changes(c->db);
-  return 0;
+  return *purged ? sqlite__drop_orphans(c) : 0;
 }
 
 /* Runs sqlite3_step to completion for a statement that returns no rows. */
@@ -390,6 +426,34 @@ static int sqlite__step_locked(sqlite3_stmt *q) {
   int rc = sqlite3_step(q);
   sqlite3_reset(q);
   return rc == SQLITE_DONE ? 0 : PP_ESTORE;
+}
+
+/* Rows the journal holds before an append moves them to session_updates:
+ * with hundreds of sessions busy, each session then has several updates per
+ * move, so its index leaf is written once for all of them. A load reads the
+ * journal without an index, so this also bounds that scan (about 100 pages). */
+#define SQLITE_JOURNAL_MOVE_ROWS 4096
+
+/* Inside the writer's transaction: moves the journal to session_updates once
+ * it holds SQLITE_JOURNAL_MOVE_ROWS rows (always when force). */
+static int sqlite__journal_move(store__conn_t *c, bool force) {
+  sqlite3_stmt *span = sqlite__stmt(c, ST_JOURNAL_SPAN);
+  sqlite3_stmt *move = sqlite__stmt(c, ST_JOURNAL_MOVE);
+  sqlite3_stmt *clear = sqlite__stmt(c, ST_JOURNAL_CLEAR);
+  if (!span || !move || !clear)
+    return PP_ESTORE;
+  if (sqlite3_step(span) != SQLITE_ROW) {
+    sqlite3_reset(span);
+    return PP_ESTORE;
+  }
+  bool empty = sqlite3_column_type(span, 0) == SQLITE_NULL;
+  sqlite3_int64 rows =
+      sqlite3_column_int64(span, 1) - sqlite3_column_int64(span, 0) + 1;
+  sqlite3_reset(span);
+  if (empty || (!force && rows < SQLITE_JOURNAL_MOVE_ROWS))
+    return 0;
+  int rc = sqlite__step_locked(move);
+  return rc ? rc : sqlite__step_locked(clear);
 }
 
 static int sqlite__append_updates(store__conn_t *c, const store_update_t *u,
@@ -417,6 +481,8 @@ static int sqlite__append_updates(store__conn_t *c, const store_update_t *u,
                       SQLITE_STATIC);
     rc = sqlite__step_locked(code);
   }
+  if (!rc)
+    rc = sqlite__journal_move(c, false);
   if (!rc && sqlite3_exec(c->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
     rc = PP_ESTORE;
   if (rc)
@@ -427,12 +493,29 @@ static int sqlite__append_updates(store__conn_t *c, const store_update_t *u,
   return rc;
 }
 
+/* Appends the data of the rows q (bound to session_id and ids above
+ * after) returns to out. */
+static int sqlite__read_updates(sqlite3_stmt *q, const char *session_id,
+                                int64_t after, store_doc_t *out) {
+  sqlite3_bind_text(q, 1, session_id, -1, SQLITE_STATIC);
+  sqlite3_bind_int64(q, 2, after);
+  int rc = 0, step;
+  while (!rc && (step = sqlite3_step(q)) == SQLITE_ROW)
+    rc = store__doc_push(out, sqlite3_column_blob(q, 0),
+                         (size_t)sqlite3_column_bytes(q, 0));
+  if (!rc && step != SQLITE_DONE)
+    rc = PP_ESTORE;
+  sqlite3_reset(q);
+  return rc;
+}
+
 static int sqlite__load_doc(store__conn_t *c, const char *session_id,
                             store_doc_t *out) {
   memset(out, 0, sizeof *out);
   sqlite3_stmt *snap = sqlite__stmt(c, ST_SNAP_SELECT);
   sqlite3_stmt *log = sqlite__stmt(c, ST_LOG_SELECT);
-  if (!snap || !log)
+  sqlite3_stmt *journal = sqlite__stmt(c, ST_JOURNAL_SELECT);
+  if (!snap || !log || !journal)
     return PP_ESTORE;
   /* One read transaction: the snapshot and the log after it agree. */
   if (sqlite3_exec(c->db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK)
@@ -455,16 +538,12 @@ static int sqlite__load_doc(store__conn_t *c, const char *session_id,
     rc = PP_ESTORE;
   }
   sqlite3_reset(snap);
-  if (!rc) {
-    sqlite3_bind_text(log, 1, session_id, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(log, 2, after);
-    while (!rc && (step = sqlite3_step(log)) == SQLITE_ROW)
-      rc = store__doc_push(out, sqlite3_column_blob(log, 0),
-                           (size_t)sqlite3_column_bytes(log, 0));
-    if (!rc && step != SQLITE_DONE)
-      rc = PP_ESTORE;
-    sqlite3_reset(log);
-  }
+  /* Every journal id is above every id moved out of it: the log, then the
+   * journal, is the order the updates were logged in. */
+  if (!rc)
+    rc = sqlite__read_updates(log, session_id, after, out);
+  if (!rc)
+    rc = sqlite__read_updates(journal, session_id, after, out);
   sqlite3_exec(c->db, "COMMIT", NULL, NULL, NULL);
   if (rc)
     store_doc_clear(out);

@@ -306,6 +306,128 @@ void test_store_sqlite_document_log(void) {
   test_tmpdir_remove(dir);
 }
 
+/* ---- the SQLite journal (migration 0006) ----------------------------------
+ */
+
+/* Rows in a table of the database file at url, read with a separate
+ * connection (what the store wrote is on disk). */
+static long sqlite_rows(const char *url, const char *table) {
+  sqlite3 *db = NULL;
+  CHECK_INT(
+      sqlite3_open_v2(url + strlen("sqlite:"), &db, SQLITE_OPEN_READONLY, NULL),
+      SQLITE_OK);
+  char sql[128];
+  snprintf(sql, sizeof sql, "SELECT count(*) FROM %s", table);
+  sqlite3_stmt *q = NULL;
+  CHECK_INT(sqlite3_prepare_v2(db, sql, -1, &q, NULL), SQLITE_OK);
+  CHECK_INT(sqlite3_step(q), SQLITE_ROW);
+  long n = (long)sqlite3_column_int64(q, 0);
+  sqlite3_finalize(q);
+  sqlite3_close(db);
+  return n;
+}
+
+#define JOURNAL_TEST_UPDATES 5000 /* past the journal's move threshold */
+
+/* Two sessions' updates interleaved, appended in batches until some have
+ * moved out of the journal: a load returns each session's updates, all of
+ * them, in the order they were appended. */
+void test_store_sqlite_journal_load_spans_the_move(void) {
+  CHECK(sodium_init() >= 0);
+  char *dir = test_tmpdir_new();
+  char url[4200];
+  store_t *st = open_sqlite(dir, url, sizeof url);
+  char ids[2][PP_UUID_LEN + 1];
+  for (int k = 0; k < 2; k++) {
+    pp_uuid_v4(ids[k]);
+    store_session_t s = sample(ids[k], T0 + DAY_MS);
+    CHECK_INT(store_create_session(st, &s), 0);
+  }
+  static uint32_t seq[JOURNAL_TEST_UPDATES];
+  store_update_t batch[100];
+  for (int i = 0; i < JOURNAL_TEST_UPDATES; i += 100) {
+    for (int b = 0; b < 100; b++) {
+      seq[i + b] = (uint32_t)(i + b);
+      batch[b] = (store_update_t){
+          ids[(i + b) % 2], pp_bytes((const char *)&seq[i + b], sizeof seq[0]),
+          "alice", "Alice", T0 + i + b};
+    }
+    CHECK_INT(store_append_updates(st, batch, 100, NULL, 0), 0);
+  }
+  long moved = sqlite_rows(url, "session_updates");
+  long journaled = sqlite_rows(url, "session_journal");
+  CHECK(moved > 0 && journaled > 0);
+  CHECK_INT(moved + journaled, JOURNAL_TEST_UPDATES);
+  for (int k = 0; k < 2; k++) {
+    store_doc_t d;
+    CHECK_INT(store_load_doc(st, ids[k], &d), 0);
+    CHECK_INT(d.n_updates, JOURNAL_TEST_UPDATES / 2);
+    for (size_t i = 0; i < d.n_updates; i++) {
+      uint32_t v;
+      CHECK_INT(d.updates[i].len, sizeof v);
+      memcpy(&v, d.updates[i].data, sizeof v);
+      CHECK_INT(v, 2 * i + (size_t)k);
+    }
+    store_doc_clear(&d);
+  }
+  store_free(st);
+  test_tmpdir_remove(dir);
+}
+
+/* A session whose journaled updates are newer than its `code` is stale
+ * until its code is set again. */
+void test_store_sqlite_journal_stale_code(void) {
+  CHECK(sodium_init() >= 0);
+  char *dir = test_tmpdir_new();
+  char url[4200];
+  store_t *st = open_sqlite(dir, url, sizeof url);
+  char id[PP_UUID_LEN + 1], stale[1][PP_UUID_LEN + 1];
+  pp_uuid_v4(id);
+  store_session_t s = sample(id, T0 + DAY_MS);
+  CHECK_INT(store_create_session(st, &s), 0);
+  store_update_t u = {id, pp_bytes("\x01", 1), "alice", "Alice", T0};
+  size_t n = 9;
+  CHECK_INT(store_append_updates(st, &u, 1, NULL, 0), 0);
+  CHECK_INT(store_stale_codes(st, stale, 1, &n), 0);
+  CHECK_INT(n, 1);
+  CHECK_STR(stale[0], id);
+  CHECK_INT(store_set_code(st, id, pp_bytes("a", 1)), 0);
+  CHECK_INT(store_stale_codes(st, stale, 1, &n), 0);
+  CHECK_INT(n, 0);
+  CHECK_INT(store_append_updates(st, &u, 1, NULL, 0), 0);
+  CHECK_INT(store_stale_codes(st, stale, 1, &n), 0);
+  CHECK_INT(n, 1);
+  store_free(st);
+  test_tmpdir_remove(dir);
+}
+
+/* Deleting a session deletes the updates it still has in the journal,
+ * not only those moved out of it. */
+void test_store_sqlite_journal_delete_drops_rows(void) {
+  CHECK(sodium_init() >= 0);
+  char *dir = test_tmpdir_new();
+  char url[4200];
+  store_t *st = open_sqlite(dir, url, sizeof url);
+  char gone[PP_UUID_LEN + 1], kept[PP_UUID_LEN + 1];
+  pp_uuid_v4(gone);
+  pp_uuid_v4(kept);
+  store_session_t a = sample(gone, T0 + DAY_MS), b = sample(kept, T0 + DAY_MS);
+  CHECK_INT(store_create_session(st, &a), 0);
+  CHECK_INT(store_create_session(st, &b), 0);
+  store_update_t u[2] = {{gone, pp_bytes("\x01", 1), "alice", "Alice", T0},
+                         {kept, pp_bytes("\x02", 1), "bob", "Bob", T0}};
+  CHECK_INT(store_append_updates(st, u, 2, NULL, 0), 0);
+  CHECK_INT(store_delete_session(st, gone), 0);
+  CHECK_INT(sqlite_rows(url, "session_journal"), 1);
+  store_doc_t d;
+  CHECK_INT(store_load_doc(st, kept, &d), 0);
+  CHECK_INT(d.n_updates, 1);
+  CHECK(d.updates[0].len == 1 && d.updates[0].data[0] == '\x02');
+  store_doc_clear(&d);
+  store_free(st);
+  test_tmpdir_remove(dir);
+}
+
 void test_store_postgres_document_log(void) {
   const char *url = getenv("PAIRPAD_TEST_PG_URL");
   if (!url || !*url) {
