@@ -33,13 +33,12 @@ static void ev__error(sio_socket_t *sock, const char *code,
  * `error` event (successes without an ack need no answer). */
 static void ev__answer(sio_socket_t *sock, int64_t ack_id, const char *code,
                        const char *message) {
-  if (ack_id >= 0) {
+  if (ack_id >= 0 && !code) {
+    sio_ack_ok(sock, ack_id);
+  } else if (ack_id >= 0) {
     json_t *args = json_array();
-    if (code)
-      json_array_append_new(args, json_pack("{s:b, s:o}", "ok", 0, "error",
-                                            ev__error_obj(code, message)));
-    else
-      json_array_append_new(args, json_pack("{s:b}", "ok", 1));
+    json_array_append_new(args, json_pack("{s:b, s:o}", "ok", 0, "error",
+                                          ev__error_obj(code, message)));
     sio_ack(sock, ack_id, args, NULL, 0);
   } else if (code) {
     ev__error(sock, code, message);
@@ -57,9 +56,7 @@ static void ev__send_json(void *conn, const char *event, json_t *payload) {
 
 static void ev__send_bytes(void *conn, const char *event, pp_bytes_t bytes) {
   room_conn_t *rc = conn;
-  json_t *args = json_array();
-  json_array_append_new(args, sio_placeholder_new(0));
-  sio_emit(rc->sock, event, args, &bytes, 1);
+  sio_emit_bytes(rc->sock, event, bytes);
 }
 
 static void ev__kick(void *conn, const char *code, const char *message) {

@@ -220,3 +220,59 @@ int sio_packet_encode(const sio_packet_t *p, pp_buf_t *out) {
   }
   return rc;
 }
+
+/* Appends n bytes of s at *len when they fit in cap; false otherwise. */
+static bool sio__put(char *out, size_t cap, size_t *len, const char *s,
+                     size_t n) {
+  if (n > cap - *len)
+    return false;
+  memcpy(out + *len, s, n);
+  *len += n;
+  return true;
+}
+
+/* "<nsp>," unless nsp is the main namespace. */
+static bool sio__put_nsp(char *out, size_t cap, size_t *len, const char *nsp) {
+  if (nsp[0] == '\0' || strcmp(nsp, "/") == 0)
+    return true;
+  return sio__put(out, cap, len, nsp, strlen(nsp)) &&
+         sio__put(out, cap, len, ",", 1);
+}
+
+size_t sio_packet_encode_bytes_event(const char *nsp, const char *event,
+                                     char *out, size_t cap) {
+  static const char tail[] = "\",{\"_placeholder\":true,\"num\":0}]";
+  size_t n = strlen(event);
+  for (size_t i = 0; i < n; i++) {
+    unsigned char c = (unsigned char)event[i];
+    if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+          (c >= '0' && c <= '9') || c == '_'))
+      return 0;
+  }
+  size_t len = 0;
+  bool ok = n > 0 && sio__put(out, cap, &len, "51-", 3) &&
+            sio__put_nsp(out, cap, &len, nsp) &&
+            sio__put(out, cap, &len, "[\"", 2) &&
+            sio__put(out, cap, &len, event, n) &&
+            sio__put(out, cap, &len, tail, sizeof tail - 1);
+  return ok ? len : 0;
+}
+
+size_t sio_packet_encode_ok_ack(const char *nsp, int64_t ack_id, char *out,
+                                size_t cap) {
+  static const char body[] = "[{\"ok\":true}]";
+  char digits[24];
+  size_t nd = 0;
+  if (ack_id < 0)
+    return 0;
+  do {
+    digits[sizeof digits - ++nd] = (char)('0' + ack_id % 10);
+    ack_id /= 10;
+  } while (ack_id > 0);
+  size_t len = 0;
+  bool ok = sio__put(out, cap, &len, "3", 1) &&
+            sio__put_nsp(out, cap, &len, nsp) &&
+            sio__put(out, cap, &len, digits + sizeof digits - nd, nd) &&
+            sio__put(out, cap, &len, body, sizeof body - 1);
+  return ok ? len : 0;
+}

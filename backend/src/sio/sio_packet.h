@@ -54,6 +54,17 @@ int sio_packet_decode(pp_bytes_t text, int max_depth, sio_packet_t *out);
  * data when not NULL, compact JSON). Returns 0 or pp_buf errors. */
 int sio_packet_encode(const sio_packet_t *p, pp_buf_t *out);
 
+/* The two packets a busy room sends most, encoded without building JSON,
+ * byte for byte what sio_packet_encode gives for the same packet:
+ * an event whose one argument is binary attachment 0 (the relays of
+ * code_change and cursor_move), and the ack [{"ok":true}]. Write into out
+ * and return the length, or 0 when cap is too small or the event name is
+ * not plain [A-Za-z0-9_] (the caller then takes the JSON path). */
+size_t sio_packet_encode_bytes_event(const char *nsp, const char *event,
+                                     char *out, size_t cap);
+size_t sio_packet_encode_ok_ack(const char *nsp, int64_t ack_id, char *out,
+                                size_t cap);
+
 void sio_packet_clear(sio_packet_t *p);
 
 /* Returns the attachment index if v is a placeholder object

@@ -50,6 +50,17 @@ struct sio_server {
 
 /* ---- sending ------------------------------------------------------------- */
 
+/* Sends an encoded packet, then its attachments. */
+static int sio__send_encoded(sio_conn_t *conn, pp_bytes_t text,
+                             const pp_bytes_t *att, unsigned n_att) {
+  if (conn->closed)
+    return PP_EINVAL;
+  int rc = eio_socket_send(conn->eio, text, false);
+  for (unsigned i = 0; !rc && i < n_att; i++)
+    rc = eio_socket_send(conn->eio, att[i], true);
+  return rc;
+}
+
 static int sio__send(sio_conn_t *conn, const sio_packet_t *p,
                      const pp_bytes_t *att, unsigned n_att) {
   if (conn->closed)
@@ -58,10 +69,8 @@ static int sio__send(sio_conn_t *conn, const sio_packet_t *p,
   pp_buf_init(&out, (size_t)-1 / 4);
   int rc = sio_packet_encode(p, &out);
   if (!rc)
-    rc = eio_socket_send(conn->eio, pp_bytes(out.data, out.len), false);
+    rc = sio__send_encoded(conn, pp_bytes(out.data, out.len), att, n_att);
   pp_buf_free(&out);
-  for (unsigned i = 0; !rc && i < n_att; i++)
-    rc = eio_socket_send(conn->eio, att[i], true);
   return rc;
 }
 
@@ -118,6 +127,30 @@ int sio_ack(sio_socket_t *sock, int64_t ack_id, json_t *args,
   }
   return sio__send_args(sock, SIO_ACK, SIO_BINARY_ACK, ack_id,
                         args ? args : json_array(), att, n_att);
+}
+
+/* Room for the packets of sio_emit_bytes/sio_ack_ok: a namespace and an
+ * event name of ordinary length; longer ones take the JSON path. */
+#define SIO__QUICK_MAX (SIO_NSP_MAX + 96)
+
+int sio_emit_bytes(sio_socket_t *sock, const char *event, pp_bytes_t bytes) {
+  char text[SIO__QUICK_MAX];
+  size_t n =
+      sio_packet_encode_bytes_event(sock->nsp->name, event, text, sizeof text);
+  if (n)
+    return sio__send_encoded(sock->conn, pp_bytes(text, n), &bytes, 1);
+  json_t *args = json_array();
+  json_array_append_new(args, sio_placeholder_new(0));
+  return sio_emit(sock, event, args, &bytes, 1);
+}
+
+int sio_ack_ok(sio_socket_t *sock, int64_t ack_id) {
+  char text[SIO__QUICK_MAX];
+  size_t n =
+      sio_packet_encode_ok_ack(sock->nsp->name, ack_id, text, sizeof text);
+  if (!n)
+    return PP_EINVAL;
+  return sio__send_encoded(sock->conn, pp_bytes(text, n), NULL, 0);
 }
 
 /* ---- sockets ------------------------------------------------------------- */

@@ -63,6 +63,10 @@ int sio_emit(sio_socket_t *sock, const char *event, json_t *args,
 /* Answers an event's ack id with args (stolen array, NULL = []). */
 int sio_ack(sio_socket_t *sock, int64_t ack_id, json_t *args,
             const pp_bytes_t *att, unsigned n_att);
+/* sio_emit of event with bytes as its one argument, and sio_ack with
+ * [{"ok":true}]: the same packets, without building JSON. */
+int sio_emit_bytes(sio_socket_t *sock, const char *event, pp_bytes_t bytes);
+int sio_ack_ok(sio_socket_t *sock, int64_t ack_id);
 /* Leaves the namespace (sends DISCONNECT); on_disconnect follows. */
 void sio_socket_disconnect(sio_socket_t *sock, const char *reason);
 /* Closes the whole Engine.IO connection (every namespace of it). */

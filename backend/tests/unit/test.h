@@ -52,6 +52,9 @@
   X(store_postgres_crud)                                                       \
   X(store_sqlite_document_log)                                                 \
   X(store_postgres_document_log)                                               \
+  X(store_sqlite_journal_load_spans_the_move)                                  \
+  X(store_sqlite_journal_stale_code)                                           \
+  X(store_sqlite_journal_delete_drops_rows)                                    \
   X(eio_frame_vectors)                                                         \
   X(eio_payload_vectors)                                                       \
   X(eio_payload_callback_and_scratch)                                          \
@@ -60,6 +63,8 @@
   X(sio_decode_vectors)                                                        \
   X(sio_over_eio_messages)                                                     \
   X(sio_encode_vectors)                                                        \
+  X(sio_quick_encoders_match_generic)                                         \
+  X(sio_quick_encoders_refuse)                                                 \
   X(sio_placeholder_rules)                                                     \
   X(sio_depth_and_namespace_limits)                                            \
   X(varuint_vectors)                                                           \

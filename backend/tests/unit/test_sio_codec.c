@@ -695,6 +695,61 @@ void test_sio_encode_vectors(void) {
   pp_buf_free(&out);
 }
 
+/* The JSON-free encoders give what sio_packet_encode gives for the same
+ * packet (built the way sio_emit/sio_ack build them). */
+static void check_like_generic(const char *got, size_t got_len,
+                               sio_packet_t *p) {
+  pp_buf_t want;
+  pp_buf_init(&want, 4096);
+  CHECK_INT(sio_packet_encode(p, &want), 0);
+  CHECK_INT(got_len, want.len);
+  CHECK(memcmp(got, want.data, want.len) == 0);
+  pp_buf_free(&want);
+  sio_packet_clear(p);
+}
+
+void test_sio_quick_encoders_match_generic(void) {
+  static const char *const nsps[] = {"/", "/admin"};
+  static const char *const events[] = {"code_change", "cursor_move", "X9"};
+  static const long long acks[] = {0, 7, 456, 2147483647};
+  char out[256];
+  for (size_t n = 0; n < 2; n++) {
+    for (size_t e = 0; e < 3; e++) {
+      test_ctx("event %s %s", nsps[n], events[e]);
+      size_t len =
+          sio_packet_encode_bytes_event(nsps[n], events[e], out, sizeof out);
+      sio_packet_t p = {
+          .type = SIO_BINARY_EVENT, .ack_id = -1, .attachments = 1};
+      snprintf(p.nsp, sizeof p.nsp, "%s", nsps[n]);
+      p.data = json_pack("[so]", events[e], sio_placeholder_new(0));
+      check_like_generic(out, len, &p);
+    }
+    for (size_t a = 0; a < 4; a++) {
+      test_ctx("ack %s %lld", nsps[n], acks[a]);
+      size_t len = sio_packet_encode_ok_ack(nsps[n], acks[a], out, sizeof out);
+      sio_packet_t p = {.type = SIO_ACK, .ack_id = acks[a]};
+      snprintf(p.nsp, sizeof p.nsp, "%s", nsps[n]);
+      p.data = json_pack("[{sb}]", "ok", 1);
+      check_like_generic(out, len, &p);
+    }
+  }
+}
+
+/* Names that JSON would escape, empty names and short buffers are refused,
+ * so the caller takes the JSON path. */
+void test_sio_quick_encoders_refuse(void) {
+  char out[64];
+  CHECK_INT(sio_packet_encode_bytes_event("/", "a\"b", out, sizeof out), 0);
+  CHECK_INT(sio_packet_encode_bytes_event("/", "caf\xc3\xa9", out, sizeof out),
+            0);
+  CHECK_INT(sio_packet_encode_bytes_event("/", "", out, sizeof out), 0);
+  CHECK_INT(sio_packet_encode_bytes_event("/", "code_change", out, 20), 0);
+  CHECK_INT(sio_packet_encode_ok_ack("/", -1, out, sizeof out), 0);
+  /* "312345[{"ok":true}]" is 19 bytes */
+  CHECK_INT(sio_packet_encode_ok_ack("/", 12345, out, 18), 0);
+  CHECK_INT(sio_packet_encode_ok_ack("/", 12345, out, 19), 19);
+}
+
 /* --------------------------------------------------- sio placeholders */
 
 void test_sio_placeholder_rules(void) {
