@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // Edit-propagation benchmark: Pairpad vs Hocuspocus vs a plain Node
-// socket.io+yjs baseline, one after the other on this machine.
+// socket.io+yjs baseline (and, on request, a transport floor), one after the
+// other on this machine.
 //
 // R rooms, each with one typist and one observer. The typist appends one
 // character at a time to Y.Text "code" at a fixed rate; the observer
@@ -16,12 +17,16 @@
 //   generator CPU %       all load generators together, % of one core
 // Servers: pairpad (persistence on: SQLite file in a temp dir, code_change
 // acked once durable), Hocuspocus 3 defaults (in memory), baseline
-// (collab/baseline-server.mjs, in memory). pairpad and the baseline are
-// driven by the same client (clients.mjs PairpadClient).
+// (collab/baseline-server.mjs, in memory), and floor, only when named in
+// --servers (floor/floor-server.c: C, epoll, the same wire contract with no
+// Yjs, no storage and no parsing libraries: the lowest server CPU per
+// update any server could reach here). pairpad, the baseline and the floor
+// are driven by the same client (clients.mjs PairpadClient).
 //
 //   node collab/run.mjs [--rooms=100,500] [--rate=10] [--duration=15]
 //        [--warmup=2] [--drain=5] [--generators=3]
 //        [--servers=pairpad,hocuspocus,baseline] [--prefill=0]
+//   node collab/run.mjs --servers=floor,pairpad     (floor: on request only)
 //   env: COLLAB_ROOMS, COLLAB_RATE, COLLAB_DURATION, COLLAB_WARMUP,
 //        COLLAB_DRAIN, COLLAB_GENERATORS, COLLAB_SERVERS, COLLAB_PREFILL,
 //        PAIRPAD_BIN
@@ -31,7 +36,7 @@ import path from "node:path";
 import { randomUUID } from "node:crypto";
 import { fileURLToPath } from "node:url";
 import { forkNode, hardDeadline, sleep, stopChild } from "../lib/children.mjs";
-import { startPairpad, startNodeServer, createSessions } from "../lib/servers.mjs";
+import { startPairpad, startFloor, startNodeServer, createSessions } from "../lib/servers.mjs";
 import { requestAll } from "../lib/ipc.mjs";
 import { Histogram } from "../lib/hist.mjs";
 import { cpuTimes, threadTimes, rssKiB, machineBusySeconds } from "../lib/proc.mjs";
@@ -71,11 +76,17 @@ const SERVERS = {
     start: () => startNodeServer("baseline", "collab/baseline-server.mjs"),
     sessions: async (srv, n) => Array.from({ length: n }, () => randomUUID()),
   },
+  floor: {
+    label: "transport floor (C, no Yjs, no storage)",
+    kind: "pairpad", // same wire contract, same client
+    start: () => startFloor(),
+    sessions: async (srv, n) => Array.from({ length: n }, () => randomUUID()),
+  },
 };
 
 async function runOne(name, rooms) {
   const spec = SERVERS[name];
-  if (!spec) throw new Error(`unknown server ${name} (pairpad, hocuspocus, baseline)`);
+  if (!spec) throw new Error(`unknown server ${name} (${Object.keys(SERVERS).join(", ")})`);
   const row = { server: name, label: spec.label, rooms, rate, generators, connections: 2 * rooms };
   let server;
   const workers = [];
@@ -146,7 +157,7 @@ async function runOne(name, rooms) {
       generatorRssKiB: sum((r) => r.window.rssKiB),
     });
     // The server's main thread (tid = pid) against its other threads (for
-    // pairpad: the database pool), over the window.
+    // pairpad: the database pool; the floor has none), over the window.
     const busy = (t) => t.user + t.sys;
     let main = 0;
     let others = 0;
@@ -203,6 +214,16 @@ for (const r of rows.filter((x) => x.server === "pairpad" && !x.error)) {
   if (r.rooms >= 500 && r.rate >= 10) checks.push([`p99 ${fmt.ms(r.p99)} ms < 10`, r.p99 < 10000]);
   targets.push(`- Pairpad ${r.rooms} rooms: ${checks.map(([t, ok]) => `${t} ${ok ? "met" : "NOT met"}`).join("; ")}`);
 }
+// The floor is no target: it is the bare socket cost the others are measured
+// against (same room count).
+const floorLines = rows
+  .filter((x) => x.server === "floor" && !x.error)
+  .map((f) => {
+    const others = rows
+      .filter((x) => x.server !== "floor" && x.rooms === f.rooms && !x.error)
+      .map((x) => `${x.server} ${fmt.f1(x.serverUsPerUpdate / f.serverUsPerUpdate)}×`);
+    return `- Transport floor ${f.rooms} rooms: ${fmt.f1(f.serverUsPerUpdate)} µs/update is the bare socket cost per delivered update here${others.length ? ` (server CPU per update relative to it: ${others.join(", ")})` : ""}.`;
+  });
 
 const text = [
   header("Edit propagation (bench/collab/run.mjs)"),
@@ -225,6 +246,7 @@ const text = [
   `${prefill ? `Every document prefilled with ${prefill} characters. ` : ""}Measured ${duration} s after ${warmup} s of typing warm-up; lost = typed − seen after ${drain} s of drain. CPU % is of one core (the machine has 2); "other CPU %" is what the rest of the machine used meanwhile (anything above a few % means the run was disturbed). KiB/connection = (VmRSS at the end of the window − VmRSS of the idle server) / (2 × rooms).`,
   "Targets: Pairpad ≤ 25 µs server CPU per delivered update, ≤ 16 KiB per connection, p99 < 10 ms at 500 rooms × 10 chars/s.",
   ...targets,
+  ...floorLines,
   `Server CPU by thread: ${rows
     .filter((r) => !r.error)
     .map((r) => `${r.server} ${r.rooms} rooms: main ${fmt.int(r.serverMainThreadCpuPercent)} %, other threads ${fmt.int(r.serverOtherThreadsCpuPercent)} %, system share ${fmt.int(100 * r.serverSysShare)} %`)

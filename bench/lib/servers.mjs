@@ -1,6 +1,8 @@
 // Starting and stopping the servers under test: the pairpad binary (with a
-// throwaway SQLite database) and Node servers forked from this package.
+// throwaway SQLite database), the transport floor binary (floor/) and Node
+// servers forked from this package.
 import path from "node:path";
+import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { spawnServer, forkNode, stopChild, tempDir, removeDir, withTimeout } from "./children.mjs";
 
@@ -8,12 +10,15 @@ const HERE = path.dirname(fileURLToPath(import.meta.url));
 export const BENCH_DIR = path.resolve(HERE, "..");
 export const PAIRPAD_BIN =
   process.env.PAIRPAD_BIN || path.resolve(BENCH_DIR, "../backend/build/pairpad");
+const FLOOR_DIR = path.resolve(BENCH_DIR, "floor");
+const FLOOR_BIN = path.join(FLOOR_DIR, "build/floor-server");
 
 /**
  * Starts pairpad on a free loopback port with a fresh SQLite database.
- * Resolves to {name, pid, port, url, stop()}; stop() sends SIGTERM (SIGKILL
- * after 10 s), removes the data directory and resolves to a problem string
- * ("" when the server exited 0 as PROTOCOL.md requires).
+ * Resolves to {name, pid, port, url, proc, stderr(), alive(), stop()};
+ * stop() sends SIGTERM (SIGKILL after 10 s), removes the data directory and
+ * resolves to a problem string ("" when the server exited 0 as PROTOCOL.md
+ * requires).
  */
 export async function startPairpad({ extraArgs = [] } = {}) {
   const dir = tempDir("pairpad-bench-");
@@ -23,7 +28,36 @@ export async function startPairpad({ extraArgs = [] } = {}) {
     "--rate-limits", "off", "--log-level", "warn",
     ...extraArgs,
   ];
-  const proc = spawnServer(PAIRPAD_BIN, args);
+  return startBinary("pairpad", PAIRPAD_BIN, args, /Pairpad listening on http:\/\/[^:]+:(\d+)/, () => removeDir(dir));
+}
+
+/**
+ * Builds (floor/build.sh, a no-op when up to date) and starts the transport
+ * floor (floor/floor-server.c): Pairpad's wire contract for join and
+ * code_change over bare epoll sockets, no Yjs, no storage. Same shape as
+ * startPairpad(); it too must exit 0 on SIGTERM.
+ */
+export async function startFloor() {
+  const build = spawnSync(path.join(FLOOR_DIR, "build.sh"), [], {
+    encoding: "utf8",
+    stdio: ["ignore", "pipe", "pipe"],
+    timeout: 120000,
+  });
+  const log = `${build.stdout ?? ""}${build.stderr ?? ""}`.trim();
+  if (build.error || build.status !== 0) {
+    throw new Error(`floor/build.sh failed (${build.error?.message ?? `exit ${build.status}`}): ${log}`);
+  }
+  if (log) process.stderr.write(`${log}\n`);
+  return startBinary("floor", FLOOR_BIN, ["0"], /floor listening on 127\.0\.0\.1:(\d+)/);
+}
+
+/**
+ * Spawns a server binary that prints its port on stdout (the first capture
+ * group of `listening`); `cleanup` runs after it has stopped (or failed to
+ * start).
+ */
+async function startBinary(name, bin, args, listening, cleanup = () => {}) {
+  const proc = spawnServer(bin, args);
   let stdout = "";
   let stderr = "";
   proc.stdout.on("data", (d) => (stdout += d));
@@ -34,23 +68,23 @@ export async function startPairpad({ extraArgs = [] } = {}) {
   const port = await withTimeout(
     new Promise((resolve, reject) => {
       proc.stdout.on("data", () => {
-        const m = /Pairpad listening on http:\/\/[^:]+:(\d+)/.exec(stdout);
+        const m = listening.exec(stdout);
         if (m) resolve(Number(m[1]));
       });
       proc.once("error", reject);
       proc.exitInfo.then(({ code, signal }) =>
-        reject(new Error(`pairpad exited before listening (code ${code}, signal ${signal}): ${stderr}`)),
+        reject(new Error(`${name} exited before listening (code ${code}, signal ${signal}): ${stderr}`)),
       );
     }),
     15000,
-    "pairpad to print its listening line",
+    `${name} to print its listening line`,
   ).catch(async (e) => {
     await stopChild(proc, { signal: "SIGKILL" });
-    removeDir(dir);
+    cleanup();
     throw e;
   });
   return {
-    name: "pairpad",
+    name,
     pid: proc.pid,
     port,
     url: `http://127.0.0.1:${port}`,
@@ -59,7 +93,7 @@ export async function startPairpad({ extraArgs = [] } = {}) {
     alive: () => proc.exitCode === null && proc.signalCode === null,
     async stop() {
       const r = await stopChild(proc);
-      removeDir(dir);
+      cleanup();
       const problems = [];
       if (r.alreadyExited) problems.push(`had exited during the run (code ${r.code}, signal ${r.signal})`);
       else if (r.forced) problems.push("did not exit within 10 s of SIGTERM (killed)");
