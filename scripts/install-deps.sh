@@ -10,7 +10,7 @@ build_pkgs=(build-essential cmake pkg-config libwebsockets-dev
   libsqlite3-dev libpq-dev)
 test_pkgs=(postgresql python3 python3-venv curl clang-format chromium sqlite3)
 fuzz_pkgs=(clang libclang-rt-14-dev)
-bench_pkgs=(wrk postgresql procps)
+bench_pkgs=(wrk postgresql procps libssl-dev)
 
 case "$profile" in
   build) want=("${build_pkgs[@]}") ;;

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Edit-propagation benchmark: Pairpad vs Hocuspocus vs a plain Node
-// socket.io+yjs baseline (and, on request, a transport floor), one after the
+// socket.io+yjs baseline, with a transport floor for scale, one after the
 // other on this machine.
 //
 // R rooms, each with one typist and one observer. The typist appends one
@@ -17,16 +17,14 @@
 //   generator CPU %       all load generators together, % of one core
 // Servers: pairpad (persistence on: SQLite file in a temp dir, code_change
 // acked once durable), Hocuspocus 3 defaults (in memory), baseline
-// (collab/baseline-server.mjs, in memory), and floor, only when named in
-// --servers (floor/floor-server.c: C, epoll, the same wire contract with no
-// Yjs, no storage and no parsing libraries: the lowest server CPU per
-// update any server could reach here). pairpad, the baseline and the floor
+// (collab/baseline-server.mjs, in memory), and floor (floor/floor-server.c:
+// C, epoll, the same wire contract with no Yjs, no storage and no parsing
+// libraries: the lowest server CPU per update any server could reach here). pairpad, the baseline and the floor
 // are driven by the same client (clients.mjs PairpadClient).
 //
 //   node collab/run.mjs [--rooms=100,500] [--rate=10] [--duration=15]
 //        [--warmup=2] [--drain=5] [--generators=3]
-//        [--servers=pairpad,hocuspocus,baseline] [--prefill=0]
-//   node collab/run.mjs --servers=floor,pairpad     (floor: on request only)
+//        [--servers=floor,pairpad,hocuspocus,baseline] [--prefill=0]
 //   env: COLLAB_ROOMS, COLLAB_RATE, COLLAB_DURATION, COLLAB_WARMUP,
 //        COLLAB_DRAIN, COLLAB_GENERATORS, COLLAB_SERVERS, COLLAB_PREFILL,
 //        PAIRPAD_BIN
@@ -50,7 +48,7 @@ const warmup = option("warmup", "COLLAB_WARMUP", 2);
 const drain = option("drain", "COLLAB_DRAIN", 5);
 const generators = option("generators", "COLLAB_GENERATORS", 3);
 const prefill = option("prefill", "COLLAB_PREFILL", 0);
-const serverNames = String(option("servers", "COLLAB_SERVERS", "pairpad,hocuspocus,baseline")).split(",").filter(Boolean);
+const serverNames = String(option("servers", "COLLAB_SERVERS", "floor,pairpad,hocuspocus,baseline")).split(",").filter(Boolean);
 const perRunBudget = (rooms) => duration + warmup + drain + 60 + rooms / 10;
 hardDeadline(
   option("deadline", "COLLAB_DEADLINE", 30 + roomCounts.reduce((a, r) => a + serverNames.length * perRunBudget(r), 0)),
