@@ -309,6 +309,17 @@ void test_store_sqlite_document_log(void) {
 /* ---- the SQLite journal (migration 0006) ----------------------------------
  */
 
+/* Runs checks against a store on a new SQLite file, then removes it. */
+static void on_fresh_sqlite(void (*checks)(store_t *st, const char *url)) {
+  CHECK(sodium_init() >= 0);
+  char *dir = test_tmpdir_new();
+  char url[4200];
+  store_t *st = open_sqlite(dir, url, sizeof url);
+  checks(st, url);
+  store_free(st);
+  test_tmpdir_remove(dir);
+}
+
 /* Rows in a table of the database file at url, read with a separate
  * connection (what the store wrote is on disk). */
 static long sqlite_rows(const char *url, const char *table) {
@@ -332,11 +343,7 @@ static long sqlite_rows(const char *url, const char *table) {
 /* Two sessions' updates interleaved, appended in batches until some have
  * moved out of the journal: a load returns each session's updates, all of
  * them, in the order they were appended. */
-void test_store_sqlite_journal_load_spans_the_move(void) {
-  CHECK(sodium_init() >= 0);
-  char *dir = test_tmpdir_new();
-  char url[4200];
-  store_t *st = open_sqlite(dir, url, sizeof url);
+static void journal_load_spans_the_move(store_t *st, const char *url) {
   char ids[2][PP_UUID_LEN + 1];
   for (int k = 0; k < 2; k++) {
     pp_uuid_v4(ids[k]);
@@ -370,17 +377,16 @@ void test_store_sqlite_journal_load_spans_the_move(void) {
     }
     store_doc_clear(&d);
   }
-  store_free(st);
-  test_tmpdir_remove(dir);
+}
+
+void test_store_sqlite_journal_load_spans_the_move(void) {
+  on_fresh_sqlite(journal_load_spans_the_move);
 }
 
 /* A session whose journaled updates are newer than its `code` is stale
  * until its code is set again. */
-void test_store_sqlite_journal_stale_code(void) {
-  CHECK(sodium_init() >= 0);
-  char *dir = test_tmpdir_new();
-  char url[4200];
-  store_t *st = open_sqlite(dir, url, sizeof url);
+static void journal_stale_code(store_t *st, const char *url) {
+  (void)url; /* the store alone answers */
   char id[PP_UUID_LEN + 1], stale[1][PP_UUID_LEN + 1];
   pp_uuid_v4(id);
   store_session_t s = sample(id, T0 + DAY_MS);
@@ -397,17 +403,15 @@ void test_store_sqlite_journal_stale_code(void) {
   CHECK_INT(store_append_updates(st, &u, 1, NULL, 0), 0);
   CHECK_INT(store_stale_codes(st, stale, 1, &n), 0);
   CHECK_INT(n, 1);
-  store_free(st);
-  test_tmpdir_remove(dir);
+}
+
+void test_store_sqlite_journal_stale_code(void) {
+  on_fresh_sqlite(journal_stale_code);
 }
 
 /* Deleting a session deletes the updates it still has in the journal,
  * not only those moved out of it. */
-void test_store_sqlite_journal_delete_drops_rows(void) {
-  CHECK(sodium_init() >= 0);
-  char *dir = test_tmpdir_new();
-  char url[4200];
-  store_t *st = open_sqlite(dir, url, sizeof url);
+static void journal_delete_drops_rows(store_t *st, const char *url) {
   char gone[PP_UUID_LEN + 1], kept[PP_UUID_LEN + 1];
   pp_uuid_v4(gone);
   pp_uuid_v4(kept);
@@ -424,8 +428,10 @@ void test_store_sqlite_journal_delete_drops_rows(void) {
   CHECK_INT(d.n_updates, 1);
   CHECK(d.updates[0].len == 1 && d.updates[0].data[0] == '\x02');
   store_doc_clear(&d);
-  store_free(st);
-  test_tmpdir_remove(dir);
+}
+
+void test_store_sqlite_journal_delete_drops_rows(void) {
+  on_fresh_sqlite(journal_delete_drops_rows);
 }
 
 void test_store_postgres_document_log(void) {
