@@ -55,6 +55,7 @@
   X(store_sqlite_journal_load_spans_the_move)                                  \
   X(store_sqlite_journal_stale_code)                                           \
   X(store_sqlite_journal_delete_drops_rows)                                    \
+  X(store_sqlite_journal_upgrade_keeps_old_log)                                \
   X(eio_frame_vectors)                                                         \
   X(eio_payload_vectors)                                                       \
   X(eio_payload_callback_and_scratch)                                          \
@@ -63,7 +64,7 @@
   X(sio_decode_vectors)                                                        \
   X(sio_over_eio_messages)                                                     \
   X(sio_encode_vectors)                                                        \
-  X(sio_quick_encoders_match_generic)                                         \
+  X(sio_quick_encoders_match_generic)                                          \
   X(sio_quick_encoders_refuse)                                                 \
   X(sio_placeholder_rules)                                                     \
   X(sio_depth_and_namespace_limits)                                            \

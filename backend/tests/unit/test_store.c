@@ -434,6 +434,69 @@ void test_store_sqlite_journal_delete_drops_rows(void) {
   on_fresh_sqlite(journal_delete_drops_rows);
 }
 
+/* A database written before the journal existed (migrations up to 0005,
+ * updates in session_updates) keeps its log when 0006 arrives: a load
+ * returns the old updates, then the new ones, and the session's `code`
+ * counts as stale once a new update is logged. */
+void test_store_sqlite_journal_upgrade_keeps_old_log(void) {
+  CHECK(sodium_init() >= 0);
+  char *dir = test_tmpdir_new();
+  char url[4200];
+  snprintf(url, sizeof url, "sqlite:%s/t.db", dir);
+  sqlite3 *db = NULL;
+  CHECK_INT(sqlite3_open(url + strlen("sqlite:"), &db), SQLITE_OK);
+  CHECK_INT(sqlite3_exec(db,
+                         "CREATE TABLE schema_migrations (version INTEGER "
+                         "PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER "
+                         "NOT NULL)",
+                         NULL, NULL, NULL),
+            SQLITE_OK);
+  for (size_t i = 0; i < pp_migrations_sqlite_count; i++) {
+    const pp_embedded_t *m = &pp_migrations_sqlite[i];
+    if (strncmp(m->name, "0006", 4) >= 0)
+      break;
+    char record[256];
+    snprintf(record, sizeof record,
+             "INSERT INTO schema_migrations VALUES (%d, '%s', 0)",
+             atoi(m->name), m->name);
+    CHECK_INT(sqlite3_exec(db, (const char *)m->data, NULL, NULL, NULL),
+              SQLITE_OK);
+    CHECK_INT(sqlite3_exec(db, record, NULL, NULL, NULL), SQLITE_OK);
+  }
+  char id[PP_UUID_LEN + 1];
+  pp_uuid_v4(id);
+  char sql[1024];
+  snprintf(sql, sizeof sql,
+           "INSERT INTO sessions (id, title, language, code, created_at, "
+           "expires_at, interviewer_token_hash, code_update_id) VALUES ('%s', "
+           "'t', 'python', 'abc', %lld, %lld, '%s', 3);"
+           "INSERT INTO session_updates (session_id, data, author, created_at) "
+           "VALUES ('%s', 'a', 'u', 1), ('%s', 'b', 'u', 2), ('%s', 'c', 'u', "
+           "3);",
+           id, T0, T0 + DAY_MS, token_hash, id, id, id);
+  CHECK_INT(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
+  sqlite3_close(db);
+
+  store_t *st = open_sqlite(dir, url, sizeof url); /* applies 0006 */
+  char stale[1][PP_UUID_LEN + 1];
+  size_t n = 9;
+  CHECK_INT(store_stale_codes(st, stale, 1, &n), 0);
+  CHECK_INT(n, 0);
+  store_update_t later = {id, pp_bytes("d", 1), "u", "U", T0};
+  CHECK_INT(store_append_updates(st, &later, 1, NULL, 0), 0);
+  store_doc_t d;
+  CHECK_INT(store_load_doc(st, id, &d), 0);
+  CHECK_INT(d.n_updates, 4);
+  for (size_t i = 0; i < d.n_updates; i++)
+    CHECK(d.updates[i].len == 1 && d.updates[i].data[0] == "abcd"[i]);
+  store_doc_clear(&d);
+  CHECK_INT(store_stale_codes(st, stale, 1, &n), 0);
+  CHECK_INT(n, 1);
+  CHECK_STR(stale[0], id);
+  store_free(st);
+  test_tmpdir_remove(dir);
+}
+
 void test_store_postgres_document_log(void) {
   const char *url = getenv("PAIRPAD_TEST_PG_URL");
   if (!url || !*url) {
